@@ -1,0 +1,163 @@
+package dev.resilience.core.circuitbreaker;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.resilience.core.InvalidConfigException;
+import dev.resilience.core.internal.Checks;
+
+/**
+ * Settings of one circuit breaker, validated on construction.
+ *
+ * @param slidingWindowType count- or time-based window
+ * @param slidingWindowSize calls (count) or seconds (time) in the window
+ * @param minimumCalls calls the window must hold before a rate is computed
+ * @param failureRateThreshold percent of failed calls at or above which the breaker opens
+ * @param slowCallDuration a call taking at least this long is slow
+ * @param slowCallRateThreshold percent of slow calls at or above which the breaker opens
+ * @param openDuration how long the breaker stays open before admitting probes
+ * @param halfOpenCalls how many probes are admitted while half-open
+ * @param recordOn exception types counted as failures; empty means every exception not ignored
+ * @param ignore exception types that count neither as success nor as failure
+ */
+public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slidingWindowSize, int minimumCalls,
+		double failureRateThreshold, Duration slowCallDuration, double slowCallRateThreshold, Duration openDuration,
+		int halfOpenCalls, List<Class<? extends Throwable>> recordOn, List<Class<? extends Throwable>> ignore) {
+
+	/** Largest window: keeps per-breaker memory bounded whatever the configuration. */
+	public static final int MAX_SLIDING_WINDOW_SIZE = 100_000;
+
+	public CircuitBreakerConfig {
+		Checks.notNull("slidingWindowType", slidingWindowType);
+		Checks.atLeast("slidingWindowSize", 1, slidingWindowSize);
+		Checks.atMost("slidingWindowSize", MAX_SLIDING_WINDOW_SIZE, slidingWindowSize);
+		Checks.atLeast("minimumCalls", 1, minimumCalls);
+		if (slidingWindowType == SlidingWindowType.COUNT && minimumCalls > slidingWindowSize) {
+			throw new InvalidConfigException("minimumCalls",
+					"must be <= slidingWindowSize (" + slidingWindowSize + ") for a count window", minimumCalls);
+		}
+		Checks.percent("failureRateThreshold", failureRateThreshold);
+		Checks.positive("slowCallDuration", slowCallDuration);
+		Checks.percent("slowCallRateThreshold", slowCallRateThreshold);
+		Checks.positive("openDuration", openDuration);
+		Checks.atLeast("halfOpenCalls", 1, halfOpenCalls);
+		recordOn = Checks.exceptionTypes("recordOn", recordOn);
+		ignore = Checks.exceptionTypes("ignore", ignore);
+	}
+
+	/**
+	 * @return the documented defaults
+	 */
+	public static CircuitBreakerConfig defaults() {
+		return builder().build();
+	}
+
+	/**
+	 * @return a builder starting from the documented defaults
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * @return a builder starting from this configuration
+	 */
+	public Builder toBuilder() {
+		return new Builder().slidingWindowType(slidingWindowType)
+			.slidingWindowSize(slidingWindowSize)
+			.minimumCalls(minimumCalls)
+			.failureRateThreshold(failureRateThreshold)
+			.slowCallDuration(slowCallDuration)
+			.slowCallRateThreshold(slowCallRateThreshold)
+			.openDuration(openDuration)
+			.halfOpenCalls(halfOpenCalls)
+			.recordOn(recordOn)
+			.ignore(ignore);
+	}
+
+	/**
+	 * Builds a {@link CircuitBreakerConfig}; validation happens in {@link #build()}.
+	 */
+	public static final class Builder {
+
+		private SlidingWindowType slidingWindowType = SlidingWindowType.COUNT;
+
+		private int slidingWindowSize = 100;
+
+		private int minimumCalls = 20;
+
+		private double failureRateThreshold = 50;
+
+		private Duration slowCallDuration = Duration.ofSeconds(60);
+
+		private double slowCallRateThreshold = 100;
+
+		private Duration openDuration = Duration.ofSeconds(30);
+
+		private int halfOpenCalls = 3;
+
+		private List<Class<? extends Throwable>> recordOn = List.of();
+
+		private List<Class<? extends Throwable>> ignore = List.of();
+
+		private Builder() {
+		}
+
+		public Builder slidingWindowType(SlidingWindowType slidingWindowType) {
+			this.slidingWindowType = slidingWindowType;
+			return this;
+		}
+
+		public Builder slidingWindowSize(int slidingWindowSize) {
+			this.slidingWindowSize = slidingWindowSize;
+			return this;
+		}
+
+		public Builder minimumCalls(int minimumCalls) {
+			this.minimumCalls = minimumCalls;
+			return this;
+		}
+
+		public Builder failureRateThreshold(double failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+			return this;
+		}
+
+		public Builder slowCallDuration(Duration slowCallDuration) {
+			this.slowCallDuration = slowCallDuration;
+			return this;
+		}
+
+		public Builder slowCallRateThreshold(double slowCallRateThreshold) {
+			this.slowCallRateThreshold = slowCallRateThreshold;
+			return this;
+		}
+
+		public Builder openDuration(Duration openDuration) {
+			this.openDuration = openDuration;
+			return this;
+		}
+
+		public Builder halfOpenCalls(int halfOpenCalls) {
+			this.halfOpenCalls = halfOpenCalls;
+			return this;
+		}
+
+		public Builder recordOn(List<Class<? extends Throwable>> recordOn) {
+			this.recordOn = recordOn;
+			return this;
+		}
+
+		public Builder ignore(List<Class<? extends Throwable>> ignore) {
+			this.ignore = ignore;
+			return this;
+		}
+
+		public CircuitBreakerConfig build() {
+			return new CircuitBreakerConfig(slidingWindowType, slidingWindowSize, minimumCalls, failureRateThreshold,
+					slowCallDuration, slowCallRateThreshold, openDuration, halfOpenCalls, recordOn, ignore);
+		}
+
+	}
+
+}

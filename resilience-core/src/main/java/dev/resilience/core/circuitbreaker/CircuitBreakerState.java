@@ -1,0 +1,23 @@
+package dev.resilience.core.circuitbreaker;
+
+/**
+ * The states of a circuit breaker.
+ */
+public enum CircuitBreakerState {
+
+	/** Calls flow; outcomes are recorded in the sliding window. */
+	CLOSED,
+
+	/** Calls fail fast until {@code openDuration} has passed. */
+	OPEN,
+
+	/** A limited number of probes decide whether to close or open again. */
+	HALF_OPEN,
+
+	/** Calls fail fast until an operator changes the state. */
+	FORCED_OPEN,
+
+	/** Calls flow and nothing is recorded. */
+	DISABLED
+
+}
