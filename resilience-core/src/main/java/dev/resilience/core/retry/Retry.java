@@ -113,18 +113,30 @@ public final class Retry {
 		return new Retry(name, config, ticker, sleeper, random, listener);
 	}
 
+	/**
+	 * @return the instance name
+	 */
 	public String name() {
 		return this.name;
 	}
 
+	/**
+	 * @return the policy
+	 */
 	public RetryConfig config() {
 		return this.config;
 	}
 
+	/**
+	 * @return this instance's retry budget
+	 */
 	public RetryBudget budget() {
 		return this.budget;
 	}
 
+	/**
+	 * @return the backoff computed from the policy
+	 */
 	public Backoff backoff() {
 		return this.backoff;
 	}
@@ -140,6 +152,8 @@ public final class Retry {
 	 * @throws Throwable the last attempt's exception, unchanged
 	 */
 	public <A, T> T execute(Attempt<A, T> attempt, A argument) throws Throwable {
+		// Checked here: inside the loop a null attempt would look like a failed attempt and be retried.
+		Objects.requireNonNull(attempt, "attempt must not be null");
 		// Nested retries (RetryConfig.nested) plug in here and only here: a per-thread
 		// "already inside a retrying call" context decides whether this call may retry and,
 		// if not, sets maxAttempts to 1 (entering before the loop, leaving in a finally

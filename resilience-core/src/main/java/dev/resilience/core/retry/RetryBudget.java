@@ -12,7 +12,7 @@ import dev.resilience.core.time.Ticker;
  * constant reserve of {@code minRetriesPerSecond x window} tokens is always there for
  * low-traffic instances. Deposits and withdrawals expire after {@code window}.
  * <p>
- * <b>Time slices.</b> Each window is cut into {@value #SLICES_PER_WINDOW} slices; slice
+ * <b>Time slices.</b> Each window is cut into 10 slices; slice
  * boundaries are at {@code origin + q x window + ceil(i x window / 10)}, so any 10
  * consecutive slices span exactly one window whatever its length in nanoseconds. A ring of
  * 11 slots holds, per slice, the first-attempt count at the slice's start and the retries
