@@ -1,0 +1,335 @@
+package dev.resilience.core.retry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+import dev.resilience.core.CheckedSupplier;
+import dev.resilience.core.ExceptionClassifier;
+import dev.resilience.core.retry.internal.CurrentThreadRandom;
+import dev.resilience.core.time.Sleeper;
+import dev.resilience.core.time.Ticker;
+
+/**
+ * A named retry policy and the one loop that runs it: attempts up to {@code maxAttempts},
+ * waits through a {@link Backoff} between them, and asks a {@link RetryBudget} before every
+ * retry so that retries stay a bounded fraction of the traffic.
+ * <p>
+ * When an attempt fails the loop, in this order: classifies the failure (an exception is
+ * retried if {@link RetryConfig#retryOn()}/{@link RetryConfig#ignore()} accept it, a result
+ * if {@link RetryConfig#retryOnResult()} does); if attempts are left, asks the budget; computes
+ * the wait; tells the listener; sleeps through the {@link Sleeper}; makes the next attempt.
+ * A retry the budget refuses is counted and ends the call at once, without sleeping.
+ * <p>
+ * When retries end, the last exception propagates unchanged (the same instance), with the
+ * earlier attempts' distinct exceptions attached via {@link Throwable#addSuppressed}; when
+ * the last attempt returned a retried result, that result is returned. An
+ * {@link InterruptedException} thrown by an attempt is never retried: retrying would swallow
+ * the interrupt. If the thread is interrupted while waiting, the interrupt flag is restored,
+ * no further attempt is made and the last failure is rethrown with the
+ * {@code InterruptedException} attached as suppressed (or the last retried result returned).
+ * <p>
+ * A call that ends with a retried result counts as a failure in {@link RetryOutcome}.
+ * Thread-safe; a call that succeeds at the first attempt allocates nothing.
+ */
+public final class Retry {
+
+	private static final System.Logger LOGGER = System.getLogger(Retry.class.getName());
+
+	private static final Attempt<CheckedSupplier<Object>, Object> CALL_SUPPLIER = CheckedSupplier::get;
+
+	private final String name;
+
+	private final RetryConfig config;
+
+	private final RetryBudget budget;
+
+	private final Backoff backoff;
+
+	private final ExceptionClassifier classifier;
+
+	private final Predicate<Object> retryOnResult;
+
+	private final boolean retriesResults;
+
+	private final Sleeper sleeper;
+
+	private final RandomGenerator random;
+
+	private final RetryListener listener;
+
+	private final LongAdder calls = new LongAdder();
+
+	private final LongAdder retriedCalls = new LongAdder();
+
+	private final LongAdder attempts = new LongAdder();
+
+	private Retry(String name, RetryConfig config, Ticker ticker, Sleeper sleeper, RandomGenerator random,
+			RetryListener listener) {
+		this.name = name;
+		this.config = config;
+		this.budget = RetryBudget.of(config.budget(), ticker);
+		this.backoff = Backoff.of(config);
+		this.classifier = ExceptionClassifier.of(config.retryOn(), config.ignore());
+		this.retryOnResult = config.retryOnResult();
+		this.retriesResults = config.retriesResults();
+		this.sleeper = sleeper;
+		this.random = random;
+		this.listener = listener;
+	}
+
+	/**
+	 * A retry on the system ticker and sleeper, drawing jitter from the calling thread's
+	 * {@link java.util.concurrent.ThreadLocalRandom}, with no listener.
+	 * @param name the instance name
+	 * @param config the policy
+	 * @return the retry
+	 */
+	public static Retry of(String name, RetryConfig config) {
+		return of(name, config, Ticker.system(), Sleeper.system(), CurrentThreadRandom.INSTANCE, RetryListener.NOOP);
+	}
+
+	/**
+	 * A retry with every collaborator given.
+	 * @param name the instance name
+	 * @param config the policy
+	 * @param ticker the time source of the retry budget
+	 * @param sleeper how the loop waits between attempts
+	 * @param random the source of jitter; must be safe for the threads that use this retry
+	 * @param listener receives the retry's events
+	 * @return the retry
+	 */
+	public static Retry of(String name, RetryConfig config, Ticker ticker, Sleeper sleeper, RandomGenerator random,
+			RetryListener listener) {
+		Objects.requireNonNull(name, "name must not be null");
+		Objects.requireNonNull(config, "config must not be null");
+		Objects.requireNonNull(ticker, "ticker must not be null");
+		Objects.requireNonNull(sleeper, "sleeper must not be null");
+		Objects.requireNonNull(random, "random must not be null");
+		Objects.requireNonNull(listener, "listener must not be null");
+		return new Retry(name, config, ticker, sleeper, random, listener);
+	}
+
+	/**
+	 * @return the instance name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * @return the policy
+	 */
+	public RetryConfig config() {
+		return this.config;
+	}
+
+	/**
+	 * @return this instance's retry budget
+	 */
+	public RetryBudget budget() {
+		return this.budget;
+	}
+
+	/**
+	 * @return the backoff computed from the policy
+	 */
+	public Backoff backoff() {
+		return this.backoff;
+	}
+
+	/**
+	 * Runs a call through the retry loop. Taking the call's argument separately lets callers
+	 * pass a non-capturing function, so the success path allocates nothing.
+	 * @param <A> the argument type
+	 * @param <T> the result type
+	 * @param attempt one attempt of the call
+	 * @param argument passed to every attempt
+	 * @return the result of the first attempt that was not retried, or the last result
+	 * @throws Throwable the last attempt's exception, unchanged
+	 */
+	public <A, T> T execute(Attempt<A, T> attempt, A argument) throws Throwable {
+		// Checked here: inside the loop a null attempt would look like a failed attempt and be retried.
+		Objects.requireNonNull(attempt, "attempt must not be null");
+		// Nested retries (RetryConfig.nested) plug in here and only here: a per-thread
+		// "already inside a retrying call" context decides whether this call may retry and,
+		// if not, sets maxAttempts to 1 (entering before the loop, leaving in a finally
+		// around it). Nothing else in the loop needs to know.
+		int maxAttempts = this.config.maxAttempts();
+		this.budget.recordFirstAttempt();
+		int attemptNumber = 1;
+		long previousDelay = 0;
+		Throwable lastError = null;
+		List<Throwable> earlierErrors = null;
+		for (;;) {
+			T result = null;
+			Throwable error = null;
+			try {
+				result = attempt.run(argument);
+			}
+			catch (Throwable ex) {
+				error = ex;
+			}
+			if (error != null) {
+				if (lastError != null && lastError != error) {
+					earlierErrors = remember(earlierErrors, lastError);
+				}
+				lastError = error;
+				if (!isRetryable(error) || attemptNumber >= maxAttempts || !acquireRetry()) {
+					throw failed(error, earlierErrors, null, attemptNumber);
+				}
+			}
+			else if (!this.retriesResults || !this.retryOnResult.test(result)) {
+				finished(attemptNumber, true);
+				return result;
+			}
+			else if (attemptNumber >= maxAttempts || !acquireRetry()) {
+				finished(attemptNumber, false);
+				return result;
+			}
+			long delay = this.backoff.delayNanos(attemptNumber, previousDelay, this.random);
+			notifyRetry(attemptNumber, delay, error);
+			try {
+				this.sleeper.sleep(delay);
+			}
+			catch (InterruptedException interrupted) {
+				// Whoever interrupted us wants this thread to stop: keep the flag for them.
+				Thread.currentThread().interrupt();
+				if (error != null) {
+					throw failed(error, earlierErrors, interrupted, attemptNumber);
+				}
+				finished(attemptNumber, false);
+				return result;
+			}
+			previousDelay = delay;
+			attemptNumber++;
+		}
+	}
+
+	/**
+	 * Runs a call through the retry loop.
+	 * @param <T> the result type
+	 * @param call one attempt of the call
+	 * @return the result of the first attempt that was not retried, or the last result
+	 * @throws Throwable the last attempt's exception, unchanged
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> T execute(CheckedSupplier<T> call) throws Throwable {
+		Objects.requireNonNull(call, "call must not be null");
+		return (T) execute(CALL_SUPPLIER, (CheckedSupplier<Object>) call);
+	}
+
+	/**
+	 * @return the counters and budget state now
+	 */
+	public RetryMetrics metrics() {
+		return new RetryMetrics(this.calls.sum(), this.retriedCalls.sum(), this.attempts.sum(),
+				this.budget.available(), this.config.budget().ratio(), this.budget.deniedRetries());
+	}
+
+	private boolean isRetryable(Throwable error) {
+		return !(error instanceof InterruptedException) && this.classifier.test(error);
+	}
+
+	private boolean acquireRetry() {
+		if (this.budget.tryAcquireRetry()) {
+			return true;
+		}
+		try {
+			this.listener.onBudgetDenied(this.name);
+		}
+		catch (Throwable ex) {
+			listenerFailed("onBudgetDenied", ex);
+		}
+		return false;
+	}
+
+	private Throwable failed(Throwable error, List<Throwable> earlierErrors, InterruptedException interrupted,
+			int attemptNumber) {
+		if (earlierErrors != null) {
+			for (Throwable earlier : earlierErrors) {
+				// The same instance may come back from a later attempt; never suppress it into itself.
+				if (earlier != error) {
+					error.addSuppressed(earlier);
+				}
+			}
+		}
+		if (interrupted != null) {
+			error.addSuppressed(interrupted);
+		}
+		finished(attemptNumber, false);
+		return error;
+	}
+
+	private static List<Throwable> remember(List<Throwable> errors, Throwable error) {
+		if (errors == null) {
+			errors = new ArrayList<>(4);
+		}
+		for (Throwable known : errors) {
+			if (known == error) {
+				return errors;
+			}
+		}
+		errors.add(error);
+		return errors;
+	}
+
+	private void finished(int attemptNumber, boolean success) {
+		this.calls.increment();
+		this.attempts.add(attemptNumber);
+		boolean retried = attemptNumber > 1;
+		if (retried) {
+			this.retriedCalls.increment();
+		}
+		RetryOutcome outcome;
+		if (success) {
+			outcome = retried ? RetryOutcome.SUCCESS_WITH_RETRY : RetryOutcome.SUCCESS_WITHOUT_RETRY;
+		}
+		else {
+			outcome = retried ? RetryOutcome.FAILURE_WITH_RETRY : RetryOutcome.FAILURE_WITHOUT_RETRY;
+		}
+		try {
+			this.listener.onCallFinished(this.name, outcome, attemptNumber);
+		}
+		catch (Throwable ex) {
+			listenerFailed("onCallFinished", ex);
+		}
+	}
+
+	private void notifyRetry(int attemptNumber, long delay, Throwable cause) {
+		try {
+			this.listener.onRetry(this.name, attemptNumber, delay, cause);
+		}
+		catch (Throwable ex) {
+			listenerFailed("onRetry", ex);
+		}
+	}
+
+	private void listenerFailed(String event, Throwable ex) {
+		if (ex instanceof VirtualMachineError) {
+			throw (VirtualMachineError) ex;
+		}
+		LOGGER.log(System.Logger.Level.WARNING, "Retry listener failed on " + event + " of '" + this.name + "'", ex);
+	}
+
+	@Override
+	public String toString() {
+		return "Retry[" + this.name + "]";
+	}
+
+	/**
+	 * One attempt of a call that takes an argument.
+	 * @param <A> the argument type
+	 * @param <T> the result type
+	 */
+	@FunctionalInterface
+	public interface Attempt<A, T> {
+
+		T run(A argument) throws Throwable;
+
+	}
+
+}

@@ -1,0 +1,231 @@
+package dev.resilience.core.retry;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.resilience.core.time.Ticker;
+
+/**
+ * A retry budget: a token bucket that keeps the retries of one instance to a fraction of
+ * its traffic, so that a failing dependency sees a bounded extra load instead of a retry
+ * storm. Every first attempt deposits {@code ratio} tokens, every retry withdraws one, and a
+ * constant reserve of {@code minRetriesPerSecond x window} tokens is always there for
+ * low-traffic instances. Deposits and withdrawals expire after {@code window}.
+ * <p>
+ * <b>Time slices.</b> Each window is cut into 10 slices; slice
+ * boundaries are at {@code origin + q x window + ceil(i x window / 10)}, so any 10
+ * consecutive slices span exactly one window whatever its length in nanoseconds. A ring of
+ * 11 slots holds, per slice, the first-attempt count at the slice's start and the retries
+ * taken in it. Expiry is conservative in both directions:
+ * <ul>
+ * <li>a deposit counts in its own slice and the 9 after it: at most one window, at least
+ * nine tenths of one;</li>
+ * <li>a withdrawal counts in its own slice and the 10 after it: always longer than one
+ * window, at most eleven tenths.</li>
+ * </ul>
+ * <b>Invariant.</b> A retry at instant {@code t} is granted only if
+ * {@code reserve + ratio x D - W >= 1}, with {@code D} counting first attempts made in
+ * {@code (t - window, t]} only and {@code W} counting every retry granted in
+ * {@code (t - window, t)}. Hence, for every granted retry at {@code t}:
+ * <pre>
+ * retries in (t - window, t] &lt;= ratio x firstAttempts in (t - window, t] + reserve
+ * </pre>
+ * and so any interval of length {@code window} holds at most {@code reserve} plus
+ * {@code ratio} times the first attempts of the window that ends at its last retry. (No
+ * budget can bound retries by the first attempts of the same interval alone: tokens
+ * deposited just before an interval may be spent inside it.) The check and the withdrawal
+ * are one atomic step, so concurrency adds no slack.
+ * <p>
+ * <b>Cost.</b> {@link #recordFirstAttempt()} runs on every call: it reads the ticker, compares
+ * with a volatile slice end and increments a {@link LongAdder}, with no lock except once per
+ * slice to rotate the ring. {@link #tryAcquireRetry()} and {@link #available()} run only when
+ * an attempt failed or metrics are read; they take a short lock (a few arithmetic operations,
+ * at most 11 slot resets, never blocking inside) because the check and the withdrawal must be
+ * one step. Memory is constant.
+ * <p>
+ * A disabled budget grants every retry but still counts them, so {@link #available()} shows
+ * what an enabled one would have allowed (never below zero).
+ */
+public final class RetryBudget {
+
+	/** How many slices one window is cut into. */
+	static final int SLICES_PER_WINDOW = 10;
+
+	/** One slot more than a window's slices: withdrawals stay for the extra slice. */
+	private static final int SLOTS = SLICES_PER_WINDOW + 1;
+
+	private final RetryBudgetConfig config;
+
+	private final Ticker ticker;
+
+	private final boolean enabled;
+
+	private final double ratio;
+
+	private final double reserve;
+
+	private final long windowNanos;
+
+	private final long origin;
+
+	/** First attempts ever made; a slice's deposits are differences of this total. */
+	private final LongAdder firstAttempts = new LongAdder();
+
+	private final LongAdder denied = new LongAdder();
+
+	/** The reading at which the current slice ends; read without the lock on the hot path. */
+	private volatile long currentSliceEnd;
+
+	private final Object lock = new Object();
+
+	// Guarded by lock.
+	private long currentSlice;
+
+	/** Per slot: {@link #firstAttempts} as seen when the slot's slice was rotated in. */
+	private final long[] firstAttemptsAtStart = new long[SLOTS];
+
+	/** Per slot: retries granted in the slot's slice. */
+	private final long[] retries = new long[SLOTS];
+
+	private long retriesInRing;
+
+	private RetryBudget(RetryBudgetConfig config, Ticker ticker) {
+		this.config = config;
+		this.ticker = ticker;
+		this.enabled = config.enabled();
+		this.ratio = config.ratio();
+		this.windowNanos = config.window().toNanos();
+		this.reserve = config.minRetriesPerSecond() * (windowNanos / 1e9);
+		this.origin = ticker.read();
+		this.currentSlice = 0;
+		this.currentSliceEnd = sliceStart(1);
+	}
+
+	/**
+	 * @param config the budget's settings
+	 * @param ticker the time source for the window
+	 * @return a new, empty budget
+	 */
+	public static RetryBudget of(RetryBudgetConfig config, Ticker ticker) {
+		Objects.requireNonNull(config, "config must not be null");
+		Objects.requireNonNull(ticker, "ticker must not be null");
+		return new RetryBudget(config, ticker);
+	}
+
+	/**
+	 * Deposits {@code ratio} tokens for the first attempt of a logical call.
+	 */
+	public void recordFirstAttempt() {
+		long now = ticker.read();
+		if (now - currentSliceEnd >= 0) {
+			synchronized (this.lock) {
+				rotateTo(now);
+			}
+		}
+		// Race: a slice may begin between the check above and this increment. The deposit
+		// then counts from the newer slice: it is dated by the moment it is added, which is
+		// what the invariant speaks about.
+		this.firstAttempts.increment();
+	}
+
+	/**
+	 * Withdraws one token for a retry, if there is one.
+	 * @return {@code true} if the retry may go ahead; {@code false} if the budget is spent,
+	 * in which case the denial is counted
+	 */
+	public boolean tryAcquireRetry() {
+		synchronized (this.lock) {
+			// Reading the ticker inside the lock keeps rotations in time order.
+			rotateTo(this.ticker.read());
+			if (!this.enabled || tokens() >= 1) {
+				this.retries[slot(this.currentSlice)]++;
+				this.retriesInRing++;
+				return true;
+			}
+		}
+		this.denied.increment();
+		return false;
+	}
+
+	/**
+	 * @return tokens available now, the reserve included; never negative
+	 */
+	public double available() {
+		synchronized (this.lock) {
+			rotateTo(this.ticker.read());
+			return Math.max(0.0, tokens());
+		}
+	}
+
+	/**
+	 * @return how many retries were refused since this budget was created
+	 */
+	public long deniedRetries() {
+		return this.denied.sum();
+	}
+
+	/**
+	 * @return the budget's settings
+	 */
+	public RetryBudgetConfig config() {
+		return this.config;
+	}
+
+	// Guarded by lock. The deposits of the last 10 slices are the total now minus the total
+	// when the oldest of them began; retriesInRing covers all 11 slots.
+	private double tokens() {
+		long oldestDepositSlice = this.currentSlice - (SLICES_PER_WINDOW - 1);
+		long deposits = this.firstAttempts.sum() - this.firstAttemptsAtStart[slot(oldestDepositSlice)];
+		return this.reserve + this.ratio * deposits - this.retriesInRing;
+	}
+
+	// Guarded by lock. Resets the slots of every slice that began since the last rotation
+	// (at most all 11), so the cost is bounded however long the budget sat idle.
+	private void rotateTo(long now) {
+		long slice = sliceIndex(now);
+		if (slice <= this.currentSlice) {
+			// Another thread rotated with a later reading, or the slice has not changed.
+			return;
+		}
+		long total = this.firstAttempts.sum();
+		for (long s = Math.max(this.currentSlice + 1, slice - SLOTS + 1); s <= slice; s++) {
+			int slot = slot(s);
+			// Taken late (after the slice began) this mark can only be too high, so deposits
+			// made between the boundary and now expire early: the conservative direction.
+			// No deposit is lost: any deposit in a skipped slice would have rotated first.
+			this.firstAttemptsAtStart[slot] = total;
+			this.retriesInRing -= this.retries[slot];
+			this.retries[slot] = 0;
+		}
+		this.currentSlice = slice;
+		this.currentSliceEnd = sliceStart(slice + 1);
+	}
+
+	private long sliceIndex(long now) {
+		long elapsed = now - this.origin;
+		if (elapsed <= 0) {
+			return 0;
+		}
+		long windows = elapsed / this.windowNanos;
+		long intoWindow = elapsed % this.windowNanos;
+		// intoWindow x 10 stays far below overflow: the window is at most 10 minutes.
+		return windows * SLICES_PER_WINDOW + (intoWindow * SLICES_PER_WINDOW) / this.windowNanos;
+	}
+
+	private long sliceStart(long slice) {
+		long windows = slice / SLICES_PER_WINDOW;
+		long index = slice % SLICES_PER_WINDOW;
+		long intoWindow = (index * this.windowNanos + SLICES_PER_WINDOW - 1) / SLICES_PER_WINDOW;
+		return this.origin + windows * this.windowNanos + intoWindow;
+	}
+
+	private static int slot(long slice) {
+		return (int) Math.floorMod(slice, (long) SLOTS);
+	}
+
+	@Override
+	public String toString() {
+		return "RetryBudget[" + this.config + "]";
+	}
+
+}

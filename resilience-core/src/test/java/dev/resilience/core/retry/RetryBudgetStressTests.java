@@ -1,0 +1,177 @@
+package dev.resilience.core.retry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.resilience.core.time.ManualTicker;
+import dev.resilience.core.time.Sleeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Eight threads call a retry that always fails, under a load that rises, falls and pauses.
+ * Time is a {@link ManualTicker} that a driver moves between rounds, by steps that do not
+ * line up with the budget's slices; inside a round all threads hit the budget at once at the
+ * same reading, so every attempt's time is known exactly. The budget's invariant is then
+ * checked for every round in which a retry was granted.
+ */
+class RetryBudgetStressTests {
+
+	private static final int THREADS = 8;
+
+	private static final int ROUNDS = 600;
+
+	private static final long WINDOW_NANOS = Duration.ofSeconds(1).toNanos();
+
+	private static final double RATIO = 0.2;
+
+	private static final int MIN_RETRIES_PER_SECOND = 5;
+
+	@Test
+	@Timeout(value = 20, unit = TimeUnit.SECONDS)
+	void retriesInEveryWindowEndingAtARetryStayWithinBudgetUnderFullFailure() throws Exception {
+		ManualTicker ticker = ManualTicker.create();
+		Sleeper noWait = (nanos) -> {
+		};
+		RetryConfig config = RetryConfig.builder()
+			.maxAttempts(5)
+			.jitter(Jitter.NONE)
+			.budget(new RetryBudgetConfig(true, RATIO, MIN_RETRIES_PER_SECOND, Duration.ofNanos(WINDOW_NANOS)))
+			.build();
+		Retry retry = Retry.of("stressed", config, ticker, noWait, EdgeRandom.NEVER, RetryListener.NOOP);
+		int[][] callsPerThread = loadProfile(new SplittableRandom(2024));
+		long[] steps = steps(new SplittableRandom(4048));
+
+		AtomicLong attempts = new AtomicLong();
+		Retry.Attempt<AtomicLong, Object> alwaysFails = (counter) -> {
+			counter.incrementAndGet();
+			throw new FailedAttempt();
+		};
+		CyclicBarrier start = new CyclicBarrier(THREADS + 1);
+		CyclicBarrier end = new CyclicBarrier(THREADS + 1);
+		AtomicReference<Throwable> unexpected = new AtomicReference<>();
+		List<Thread> workers = new ArrayList<>();
+		for (int t = 0; t < THREADS; t++) {
+			int worker = t;
+			Thread thread = new Thread(() -> {
+				try {
+					for (int round = 0; round < ROUNDS; round++) {
+						start.await();
+						for (int call = 0; call < callsPerThread[round][worker]; call++) {
+							try {
+								retry.execute(alwaysFails, attempts);
+							}
+							catch (FailedAttempt expected) {
+								// Every call fails; only the number of attempts matters.
+							}
+						}
+						end.await();
+					}
+				}
+				catch (Throwable ex) {
+					unexpected.compareAndSet(null, ex);
+				}
+			}, "retry-stress-" + t);
+			thread.start();
+			workers.add(thread);
+		}
+
+		long[] times = new long[ROUNDS];
+		long[] firsts = new long[ROUNDS];
+		long[] retries = new long[ROUNDS];
+		long attemptsBefore = 0;
+		for (int round = 0; round < ROUNDS; round++) {
+			times[round] = ticker.read();
+			start.await(10, TimeUnit.SECONDS);
+			end.await(10, TimeUnit.SECONDS);
+			long attemptsNow = attempts.get();
+			for (int t = 0; t < THREADS; t++) {
+				firsts[round] += callsPerThread[round][t];
+			}
+			retries[round] = (attemptsNow - attemptsBefore) - firsts[round];
+			attemptsBefore = attemptsNow;
+			ticker.advance(steps[round]);
+		}
+		for (Thread worker : workers) {
+			worker.join(TimeUnit.SECONDS.toMillis(10));
+		}
+		assertThat(unexpected.get()).isNull();
+
+		double reserve = MIN_RETRIES_PER_SECOND * (WINDOW_NANOS / 1e9);
+		long totalFirsts = 0;
+		long totalRetries = 0;
+		int windowStart = 0;
+		long retriesInWindow = 0;
+		long firstsInWindow = 0;
+		for (int round = 0; round < ROUNDS; round++) {
+			retriesInWindow += retries[round];
+			firstsInWindow += firsts[round];
+			// Keep exactly the rounds with times in (times[round] - window, times[round]].
+			while (times[windowStart] <= times[round] - WINDOW_NANOS) {
+				retriesInWindow -= retries[windowStart];
+				firstsInWindow -= firsts[windowStart];
+				windowStart++;
+			}
+			if (retries[round] > 0) {
+				assertThat((double) retriesInWindow)
+					.as("retries in the window ending at round %d (t=%d ns)", round, times[round])
+					.isLessThanOrEqualTo(RATIO * firstsInWindow + reserve + 1e-9);
+			}
+			totalFirsts += firsts[round];
+			totalRetries += retries[round];
+		}
+		long simulatedWindows = ticker.read() / WINDOW_NANOS;
+		// The budget was binding, and it did not starve the retries either: well over half of
+		// what the window arithmetic allows was granted.
+		assertThat(retry.budget().deniedRetries()).isPositive();
+		assertThat((double) totalRetries).isGreaterThan(0.6 * (RATIO * totalFirsts + reserve * simulatedWindows));
+		assertThat(retry.metrics().calls()).isEqualTo(totalFirsts);
+		assertThat(retry.metrics().attempts()).isEqualTo(totalFirsts + totalRetries);
+	}
+
+	/** Calls per thread per round: phases of heavy, light and no traffic. */
+	private static int[][] loadProfile(SplittableRandom random) {
+		int[] levels = { 0, 1, 4, 12, 30 };
+		int[][] calls = new int[ROUNDS][THREADS];
+		int level = 3;
+		for (int round = 0; round < ROUNDS; round++) {
+			if (round % 40 == 0) {
+				level = random.nextInt(levels.length);
+			}
+			for (int t = 0; t < THREADS; t++) {
+				calls[round][t] = (levels[level] == 0) ? 0 : random.nextInt(levels[level] + 1);
+			}
+		}
+		return calls;
+	}
+
+	/** Steps of 1 to 45 ms, so rounds fall anywhere within the 100 ms slices. */
+	private static long[] steps(SplittableRandom random) {
+		long[] steps = new long[ROUNDS];
+		for (int round = 0; round < ROUNDS; round++) {
+			steps[round] = random.nextLong(1_000_000L, 45_000_000L);
+		}
+		return steps;
+	}
+
+	/** A cheap failure: no stack trace, suppression left on as the retry needs it. */
+	private static final class FailedAttempt extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		FailedAttempt() {
+			super("failed", null, true, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,191 @@
+package dev.resilience.core.retry;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import dev.resilience.core.time.ManualTicker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class RetryBudgetTests {
+
+	private static final Duration WINDOW = Duration.ofSeconds(10);
+
+	private final ManualTicker ticker = ManualTicker.create();
+
+	private RetryBudget budget(double ratio, int minRetriesPerSecond) {
+		return RetryBudget.of(new RetryBudgetConfig(true, ratio, minRetriesPerSecond, WINDOW), this.ticker);
+	}
+
+	private static void firstAttempts(RetryBudget budget, int count) {
+		for (int i = 0; i < count; i++) {
+			budget.recordFirstAttempt();
+		}
+	}
+
+	private static int grantedRetries(RetryBudget budget, int tries) {
+		int granted = 0;
+		for (int i = 0; i < tries; i++) {
+			if (budget.tryAcquireRetry()) {
+				granted++;
+			}
+		}
+		return granted;
+	}
+
+	@Test
+	void reserveOfMinRetriesPerSecondTimesWindowIsAvailableWithoutTraffic() {
+		RetryBudget budget = budget(0.1, 10);
+		assertThat(budget.available()).isEqualTo(100.0);
+		assertThat(grantedRetries(budget, 101)).isEqualTo(100);
+		assertThat(budget.deniedRetries()).isEqualTo(1);
+		assertThat(budget.available()).isZero();
+	}
+
+	@Test
+	void eachFirstAttemptDepositsRatioAndEachRetryWithdrawsOne() {
+		RetryBudget budget = budget(0.5, 0);
+		firstAttempts(budget, 10);
+		assertThat(budget.available()).isEqualTo(5.0);
+		assertThat(grantedRetries(budget, 6)).isEqualTo(5);
+		assertThat(budget.deniedRetries()).isEqualTo(1);
+	}
+
+	@Test
+	void deniesEveryRetryWhenNothingWasDepositedAndNoReserve() {
+		RetryBudget budget = budget(1.0, 0);
+		assertThat(budget.tryAcquireRetry()).isFalse();
+		assertThat(budget.tryAcquireRetry()).isFalse();
+		assertThat(budget.deniedRetries()).isEqualTo(2);
+	}
+
+	@Test
+	void depositsExpireWithinOneWindowButNotBeforeNineTenthsOfIt() {
+		RetryBudget budget = budget(1.0, 0);
+		this.ticker.advance(Duration.ofMillis(500));
+		budget.recordFirstAttempt();
+		this.ticker.advance(Duration.ofMillis(9_000).minusNanos(1));
+		assertThat(budget.available()).isEqualTo(1.0);
+		this.ticker.advance(Duration.ofMillis(500).plusNanos(1));
+		assertThat(budget.available()).isZero();
+		assertThat(budget.tryAcquireRetry()).isFalse();
+	}
+
+	@Test
+	void withdrawalsCountForMoreThanOneWindow() {
+		RetryBudget budget = budget(0.0, 1);
+		this.ticker.advance(Duration.ofMillis(500));
+		assertThat(grantedRetries(budget, 11)).isEqualTo(10);
+		this.ticker.advance(WINDOW);
+		assertThat(budget.tryAcquireRetry()).as("exactly one window later").isFalse();
+		this.ticker.advance(Duration.ofMillis(500).minusNanos(1));
+		assertThat(budget.tryAcquireRetry()).isFalse();
+		this.ticker.advance(1);
+		assertThat(budget.available()).isEqualTo(10.0);
+		assertThat(grantedRetries(budget, 11)).isEqualTo(10);
+	}
+
+	@Test
+	void budgetRefillsFromTrafficAndDrainsWhenTrafficStops() {
+		RetryBudget budget = budget(0.1, 0);
+		for (int second = 0; second < 10; second++) {
+			firstAttempts(budget, 100);
+			this.ticker.advance(Duration.ofSeconds(1));
+		}
+		// The first second's deposits have just expired; nine seconds of 10 tokens remain.
+		assertThat(budget.available()).isCloseTo(90.0, within(1e-9));
+		firstAttempts(budget, 100);
+		assertThat(budget.available()).isCloseTo(100.0, within(1e-9));
+		this.ticker.advance(Duration.ofSeconds(5));
+		assertThat(budget.available()).isCloseTo(50.0, within(1e-9));
+		this.ticker.advance(Duration.ofSeconds(5));
+		assertThat(budget.available()).isZero();
+	}
+
+	@Test
+	void availableNeverDropsBelowZeroWhenDepositsExpireBeforeWithdrawals() {
+		RetryBudget budget = budget(1.0, 0);
+		budget.recordFirstAttempt();
+		assertThat(budget.tryAcquireRetry()).isTrue();
+		this.ticker.advance(WINDOW);
+		assertThat(budget.available()).isZero();
+		budget.recordFirstAttempt();
+		assertThat(budget.tryAcquireRetry()).as("the old withdrawal still counts").isFalse();
+	}
+
+	@Test
+	void longIdlePeriodDoesNotResurrectOldSlices() {
+		RetryBudget budget = budget(1.0, 0);
+		firstAttempts(budget, 10);
+		assertThat(grantedRetries(budget, 3)).isEqualTo(3);
+		this.ticker.advance(WINDOW.multipliedBy(11 * 1000).plusMillis(2_300));
+		assertThat(budget.available()).isZero();
+		firstAttempts(budget, 2);
+		assertThat(budget.available()).isEqualTo(2.0);
+		assertThat(grantedRetries(budget, 3)).isEqualTo(2);
+	}
+
+	@Test
+	void disabledBudgetGrantsEveryRetryButStillCounts() {
+		RetryBudget budget = RetryBudget.of(RetryBudgetConfig.disabled(), this.ticker);
+		assertThat(budget.available()).isEqualTo(100.0);
+		assertThat(grantedRetries(budget, 150)).isEqualTo(150);
+		assertThat(budget.deniedRetries()).isZero();
+		assertThat(budget.available()).isZero();
+		this.ticker.advance(WINDOW.plusSeconds(1));
+		assertThat(budget.available()).isEqualTo(100.0);
+		assertThat(budget.config()).isEqualTo(RetryBudgetConfig.disabled());
+	}
+
+	@Test
+	void worksAcrossTickerWrapAround() {
+		ManualTicker nearEnd = ManualTicker.startingAt(Long.MAX_VALUE - Duration.ofSeconds(3).toNanos());
+		RetryBudget budget = RetryBudget.of(new RetryBudgetConfig(true, 1.0, 0, WINDOW), nearEnd);
+		firstAttempts(budget, 4);
+		nearEnd.advance(Duration.ofSeconds(5));
+		assertThat(nearEnd.read()).isNegative();
+		firstAttempts(budget, 1);
+		assertThat(budget.available()).isEqualTo(5.0);
+		nearEnd.advance(WINDOW);
+		assertThat(budget.available()).isZero();
+	}
+
+	/**
+	 * For windows that are not a multiple of the slice count, at random instants: a deposit
+	 * never counts a full window or more after it was made, and a withdrawal always counts
+	 * for a full window.
+	 */
+	@Test
+	void expiryIsConservativeForAnyWindowLengthAndInstant() {
+		SplittableRandom random = new SplittableRandom(11);
+		for (int i = 0; i < 500; i++) {
+			long window = 1_000_000_000L + random.nextLong(0, 1_000_000_000L);
+			long tenth = window / 10;
+			long at = random.nextLong(0, 3 * window);
+			RetryBudgetConfig depositsOnly = new RetryBudgetConfig(true, 1.0, 0, Duration.ofNanos(window));
+			ManualTicker depositClock = ManualTicker.create();
+			RetryBudget deposits = RetryBudget.of(depositsOnly, depositClock);
+			depositClock.setTo(at);
+			deposits.recordFirstAttempt();
+			depositClock.setTo(at + 9 * tenth - 1);
+			assertThat(deposits.available()).as("window %d, deposit at %d", window, at).isEqualTo(1.0);
+			depositClock.setTo(at + window);
+			assertThat(deposits.available()).as("window %d, deposit at %d", window, at).isZero();
+
+			// A reserve of just over one token: one retry per window.
+			RetryBudgetConfig reserveOnly = new RetryBudgetConfig(true, 0.0, 1, Duration.ofNanos(window));
+			ManualTicker withdrawalClock = ManualTicker.create();
+			RetryBudget withdrawals = RetryBudget.of(reserveOnly, withdrawalClock);
+			withdrawalClock.setTo(at);
+			assertThat(withdrawals.tryAcquireRetry()).isTrue();
+			withdrawalClock.setTo(at + window - 1);
+			assertThat(withdrawals.tryAcquireRetry()).as("window %d, withdrawal at %d", window, at).isFalse();
+			withdrawalClock.setTo(at + window + tenth + 1);
+			assertThat(withdrawals.tryAcquireRetry()).as("window %d, withdrawal at %d", window, at).isTrue();
+		}
+	}
+
+}
