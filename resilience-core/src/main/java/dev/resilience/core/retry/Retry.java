@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
 
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.ExceptionClassifier;
-import dev.resilience.core.retry.internal.CurrentThreadRandom;
+import dev.resilience.core.ResilienceException;
+import dev.resilience.core.internal.Randoms;
 import dev.resilience.core.time.Sleeper;
 import dev.resilience.core.time.Ticker;
 
@@ -28,7 +29,9 @@ import dev.resilience.core.time.Ticker;
  * earlier attempts' distinct exceptions attached via {@link Throwable#addSuppressed}; when
  * the last attempt returned a retried result, that result is returned. An
  * {@link InterruptedException} thrown by an attempt is never retried: retrying would swallow
- * the interrupt. If the thread is interrupted while waiting, the interrupt flag is restored,
+ * the interrupt. Nor is a {@link VirtualMachineError}, nor a refusal by the library itself
+ * (a {@link ResilienceException}: open circuit breaker, full bulkhead, idempotency conflict)
+ * unless {@code retryOn} names its type: a refusal means "overloaded, do not retry". If the thread is interrupted while waiting, the interrupt flag is restored,
  * no further attempt is made and the last failure is rethrown with the
  * {@code InterruptedException} attached as suppressed (or the last retried result returned).
  * <p>
@@ -50,6 +53,8 @@ public final class Retry {
 	private final Backoff backoff;
 
 	private final ExceptionClassifier classifier;
+
+	private final boolean retriesRefusals;
 
 	private final Predicate<Object> retryOnResult;
 
@@ -74,6 +79,9 @@ public final class Retry {
 		this.budget = RetryBudget.of(config.budget(), ticker);
 		this.backoff = Backoff.of(config);
 		this.classifier = ExceptionClassifier.of(config.retryOn(), config.ignore());
+		this.retriesRefusals = config.retryOn()
+			.stream()
+			.anyMatch((type) -> ResilienceException.class.isAssignableFrom(type));
 		this.retryOnResult = config.retryOnResult();
 		this.retriesResults = config.retriesResults();
 		this.sleeper = sleeper;
@@ -89,7 +97,7 @@ public final class Retry {
 	 * @return the retry
 	 */
 	public static Retry of(String name, RetryConfig config) {
-		return of(name, config, Ticker.system(), Sleeper.system(), CurrentThreadRandom.INSTANCE, RetryListener.NOOP);
+		return of(name, config, Ticker.system(), Sleeper.system(), Randoms.threadLocal(), RetryListener.NOOP);
 	}
 
 	/**
@@ -231,7 +239,15 @@ public final class Retry {
 	}
 
 	private boolean isRetryable(Throwable error) {
-		return !(error instanceof InterruptedException) && this.classifier.test(error);
+		if (error instanceof InterruptedException || error instanceof VirtualMachineError) {
+			return false;
+		}
+		if (error instanceof ResilienceException && !this.retriesRefusals) {
+			// An open breaker, a full bulkhead or an idempotency conflict says "overloaded or
+			// busy: do not retry"; retrying it would only spend the budget on certain failure.
+			return false;
+		}
+		return this.classifier.test(error);
 	}
 
 	private boolean acquireRetry() {
