@@ -6,6 +6,7 @@ import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.Shape;
 import java.awt.Stroke;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import javax.imageio.ImageIO;
 
@@ -182,7 +184,7 @@ public final class Chart {
 		Stroke solid = new BasicStroke(1.6f);
 		Stroke dashed = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] { 6f, 4f },
 				0f);
-		java.awt.Shape clip = g.getClip();
+		Shape clip = g.getClip();
 		g.clipRect(plotLeft, plotTop - 2, plotRight - plotLeft + 1, plotBottom - plotTop + 4);
 		for (Series s : series) {
 			g.setColor(s.color);
@@ -261,7 +263,7 @@ public final class Chart {
 		if (value == Math.rint(value)) {
 			return String.valueOf((long) value);
 		}
-		return String.format(java.util.Locale.ROOT, "%.2f", value).replaceAll("0+$", "");
+		return String.format(Locale.ROOT, "%.2f", value).replaceAll("0+$", "");
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -229,7 +230,7 @@ public final class StormReport {
 		StormScenario scenario = result.scenario();
 		double step = scenario.bucket().toNanos() / 1e9;
 		double[] capacity = new double[result.recorder().bucketCount()];
-		java.util.Arrays.fill(capacity, scenario.capacityPerSecond());
+		Arrays.fill(capacity, scenario.capacityPerSecond());
 		Slowdown slowdown = scenario.slowdown();
 		return Chart.of(result.policy().name(), "seconds", "requests / s")
 			.shade(slowdown.start().toNanos() / 1e9, slowdown.endNanos() / 1e9)
