@@ -1,0 +1,560 @@
+package dev.resilience.core.circuitbreaker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.resilience.core.CheckedSupplier;
+import dev.resilience.core.ExceptionClassifier;
+import dev.resilience.core.circuitbreaker.internal.RateThresholds;
+import dev.resilience.core.circuitbreaker.internal.SlidingWindow;
+import dev.resilience.core.circuitbreaker.internal.WindowCounts;
+import dev.resilience.core.time.Ticker;
+
+/**
+ * A circuit breaker: lets calls through while the recent ones mostly succeed, refuses
+ * them for a while once too many fail or are slow, then lets a few probes decide whether
+ * to close again.
+ * <p>
+ * The breaker is one {@link AtomicReference} to a state object whose kind never changes
+ * ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, {@code FORCED_OPEN},
+ * {@code DISABLED}); every transition installs a new object by compare-and-set and the
+ * listener hears of it afterwards, outside any lock, with its exceptions caught. Each
+ * state object is also the {@link Permit} it hands out, so admitting a call allocates
+ * nothing, and an outcome reported on a permit whose state is no longer current (a call
+ * admitted while closed that ends after the breaker opened) is not recorded.
+ * <p>
+ * {@code OPEN} lasts {@code openDuration} of {@link Ticker} time; the move to
+ * {@code HALF_OPEN} happens lazily, when a call arrives or the state is read at or after
+ * that instant. {@code HALF_OPEN} admits exactly {@code halfOpenCalls} probes; when all
+ * have completed, a failure or slow-call rate of the probes at or above its threshold
+ * opens the breaker again, otherwise it closes with an empty window.
+ */
+public final class CircuitBreaker {
+
+	private static final System.Logger LOGGER = System.getLogger(CircuitBreaker.class.getName());
+
+	private final String name;
+
+	private final CircuitBreakerConfig config;
+
+	private final Ticker ticker;
+
+	private final CircuitBreakerListener listener;
+
+	private final RateThresholds thresholds;
+
+	private final long slowCallNanos;
+
+	private final long openNanos;
+
+	/** {@code null} when nothing is ignored: an empty classifier would accept everything. */
+	private final ExceptionClassifier ignored;
+
+	private final ExceptionClassifier recorded;
+
+	private final LongAdder notPermittedCalls = new LongAdder();
+
+	private final State forcedOpen = new ForcedOpen();
+
+	private final State disabled = new Disabled();
+
+	private final AtomicReference<State> state;
+
+	private CircuitBreaker(String name, CircuitBreakerConfig config, Ticker ticker, CircuitBreakerListener listener) {
+		this.name = Objects.requireNonNull(name, "name must not be null");
+		this.config = Objects.requireNonNull(config, "config must not be null");
+		this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+		this.listener = Objects.requireNonNull(listener, "listener must not be null");
+		this.thresholds = RateThresholds.of(config);
+		this.slowCallNanos = saturatedNanos(config.slowCallDuration());
+		this.openNanos = saturatedNanos(config.openDuration());
+		this.ignored = config.ignore().isEmpty() ? null : ExceptionClassifier.of(config.ignore(), List.of());
+		this.recorded = ExceptionClassifier.of(config.recordOn(), List.of());
+		this.state = new AtomicReference<>(new Closed());
+	}
+
+	/**
+	 * @param name the breaker's name, as metrics and the actuator show it
+	 * @param config its settings
+	 * @return a closed breaker on the system ticker, without a listener
+	 */
+	public static CircuitBreaker of(String name, CircuitBreakerConfig config) {
+		return new CircuitBreaker(name, config, Ticker.system(), CircuitBreakerListener.NOOP);
+	}
+
+	/**
+	 * @param name the breaker's name, as metrics and the actuator show it
+	 * @param config its settings
+	 * @param ticker the time source of the open state, call durations and a time window
+	 * @param listener receives transitions and call outcomes
+	 * @return a closed breaker
+	 */
+	public static CircuitBreaker of(String name, CircuitBreakerConfig config, Ticker ticker,
+			CircuitBreakerListener listener) {
+		return new CircuitBreaker(name, config, ticker, listener);
+	}
+
+	/**
+	 * @return the breaker's name
+	 */
+	public String name() {
+		return name;
+	}
+
+	/**
+	 * @return the breaker's settings
+	 */
+	public CircuitBreakerConfig config() {
+		return config;
+	}
+
+	/**
+	 * Admits one call or refuses it. An admitted call must report exactly one outcome on
+	 * the returned permit.
+	 * @return the permit of the admitted call
+	 * @throws CallNotPermittedException when open (carrying the time until half-open),
+	 * forced open, or half-open with every probe slot taken (both carrying zero)
+	 */
+	public Permit acquirePermission() {
+		for (;;) {
+			Permit permit = state.get().acquire();
+			if (permit != null) {
+				return permit;
+			}
+			// The state moved on (an open breaker became half-open): ask the new one.
+		}
+	}
+
+	/**
+	 * Runs a call through the breaker: acquires a permit, runs the call, records its
+	 * outcome with its duration from the ticker and returns or rethrows it unchanged.
+	 * @param call the protected call
+	 * @param <T> the result type
+	 * @return the call's result
+	 * @throws CallNotPermittedException when the breaker refuses the call
+	 * @throws Throwable whatever the call throws
+	 */
+	public <T> T execute(CheckedSupplier<T> call) throws Throwable {
+		Permit permit = acquirePermission();
+		long start = ticker.read();
+		T result;
+		try {
+			result = call.get();
+		}
+		catch (Throwable error) {
+			permit.onError(ticker.read() - start, error);
+			throw error;
+		}
+		permit.onSuccess(ticker.read() - start);
+		return result;
+	}
+
+	/**
+	 * @return the current state; reading it once {@code openDuration} has passed moves an
+	 * open breaker to half-open
+	 */
+	public CircuitBreakerState state() {
+		return currentState().kind;
+	}
+
+	/**
+	 * Moves the breaker to a state at once, as an operator would. Every call installs a
+	 * fresh state: {@code CLOSED} with an empty window, {@code OPEN} for a new
+	 * {@code openDuration}, {@code HALF_OPEN} with all probe slots free. Outcomes of calls
+	 * admitted before are not recorded. The listener hears of it when the state changes.
+	 * @param target the state to move to
+	 */
+	public void transitionTo(CircuitBreakerState target) {
+		Objects.requireNonNull(target, "target must not be null");
+		State next = newState(target);
+		// Unconditional: an operator's decision wins over any transition racing with it.
+		State previous = state.getAndSet(next);
+		if (previous.kind != target) {
+			notifyTransition(previous.kind, target);
+		}
+	}
+
+	/**
+	 * Closes the breaker with an empty window and zeroes the count of refused calls.
+	 */
+	public void reset() {
+		transitionTo(CircuitBreakerState.CLOSED);
+		notPermittedCalls.reset();
+	}
+
+	/**
+	 * @return how long until an open breaker admits probes; zero in every other state
+	 */
+	public Duration timeUntilHalfOpen() {
+		State current = currentState();
+		return current instanceof Open ? Duration.ofNanos(((Open) current).remainingNanos(ticker.read()))
+				: Duration.ZERO;
+	}
+
+	/**
+	 * @return a snapshot of the state and counts (see {@link CircuitBreakerMetrics})
+	 */
+	public CircuitBreakerMetrics metrics() {
+		State current = currentState();
+		WindowCounts counts = current.counts();
+		int minimumCalls = current.minimumCalls();
+		return new CircuitBreakerMetrics(current.kind, counts.failureRate(minimumCalls),
+				counts.slowCallRate(minimumCalls), counts.calls(), counts.failedCalls(), counts.slowCalls(),
+				notPermittedCalls.sum());
+	}
+
+	@Override
+	public String toString() {
+		return "CircuitBreaker[" + name + ", " + state.get().kind + "]";
+	}
+
+	/**
+	 * The permit of one admitted call. Exactly one of its methods is called, once, per
+	 * admitted call. Permits are shared by the calls admitted in the same state, so they
+	 * carry no per-call data and cost nothing to hand out.
+	 */
+	public interface Permit {
+
+		/**
+		 * The call returned normally.
+		 * @param durationNanos how long it took
+		 */
+		void onSuccess(long durationNanos);
+
+		/**
+		 * The call threw. Classified by {@code ignore} and {@code recordOn}; a
+		 * {@code null} error counts as a failure.
+		 * @param durationNanos how long it took
+		 * @param error what it threw
+		 */
+		void onError(long durationNanos, Throwable error);
+
+		/**
+		 * The call was abandoned without an outcome (cancelled): nothing is recorded and
+		 * a half-open probe slot is freed for another call.
+		 */
+		void onCancel();
+
+	}
+
+	private State currentState() {
+		for (;;) {
+			State current = state.get();
+			if (!(current instanceof Open) || ((Open) current).remainingNanos(ticker.read()) > 0) {
+				return current;
+			}
+			((Open) current).toHalfOpen();
+		}
+	}
+
+	private State newState(CircuitBreakerState kind) {
+		switch (kind) {
+			case CLOSED:
+				return new Closed();
+			case OPEN:
+				return new Open(ticker.read(), WindowCounts.EMPTY, Integer.MAX_VALUE);
+			case HALF_OPEN:
+				return new HalfOpen();
+			case FORCED_OPEN:
+				return forcedOpen;
+			case DISABLED:
+				return disabled;
+			default:
+				throw new IllegalArgumentException("Unknown state " + kind);
+		}
+	}
+
+	private void complete(State issuer, long durationNanos, boolean threw, Throwable error) {
+		if (threw && ignored != null && ignored.test(error)) {
+			issuer.release();
+			notifyCall(CallOutcome.IGNORED, durationNanos);
+			return;
+		}
+		boolean failed = threw && (error == null || recorded.test(error));
+		boolean slow = durationNanos >= slowCallNanos;
+		State next = issuer.record(SlidingWindow.outcome(failed, slow));
+		notifyCall(failed ? (slow ? CallOutcome.SLOW_FAILURE : CallOutcome.FAILURE)
+				: (slow ? CallOutcome.SLOW_SUCCESS : CallOutcome.SUCCESS), durationNanos);
+		if (next != null) {
+			notifyTransition(issuer.kind, next.kind);
+		}
+	}
+
+	private CallNotPermittedException refuse(CircuitBreakerState kind, long retryAfterNanos) {
+		notPermittedCalls.increment();
+		notifyCall(CallOutcome.NOT_PERMITTED, 0);
+		return new CallNotPermittedException(name, kind, Duration.ofNanos(retryAfterNanos));
+	}
+
+	private void notifyCall(CallOutcome outcome, long durationNanos) {
+		try {
+			listener.onCall(name, outcome, durationNanos);
+		}
+		catch (Throwable ex) {
+			listenerFailed(ex);
+		}
+	}
+
+	private void notifyTransition(CircuitBreakerState from, CircuitBreakerState to) {
+		try {
+			listener.onStateTransition(name, from, to);
+		}
+		catch (Throwable ex) {
+			listenerFailed(ex);
+		}
+	}
+
+	private void listenerFailed(Throwable ex) {
+		if (ex instanceof VirtualMachineError) {
+			throw (VirtualMachineError) ex;
+		}
+		LOGGER.log(System.Logger.Level.WARNING, "Listener of circuit breaker '" + name + "' failed", ex);
+	}
+
+	private static long saturatedNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
+	}
+
+	/**
+	 * One state of the breaker and the permit of the calls it admits.
+	 */
+	private abstract class State implements Permit {
+
+		final CircuitBreakerState kind;
+
+		State(CircuitBreakerState kind) {
+			this.kind = kind;
+		}
+
+		/** @return a permit, or {@code null} when the state changed and the caller must re-read it */
+		abstract Permit acquire();
+
+		/** @return the state this outcome moved the breaker to, or {@code null} */
+		State record(int outcome) {
+			return null;
+		}
+
+		/** A call admitted by this state ended without an outcome to record. */
+		void release() {
+		}
+
+		WindowCounts counts() {
+			return WindowCounts.EMPTY;
+		}
+
+		int minimumCalls() {
+			return Integer.MAX_VALUE;
+		}
+
+		final boolean isCurrent() {
+			return state.get() == this;
+		}
+
+		@Override
+		public final void onSuccess(long durationNanos) {
+			complete(this, durationNanos, false, null);
+		}
+
+		@Override
+		public final void onError(long durationNanos, Throwable error) {
+			complete(this, durationNanos, true, error);
+		}
+
+		@Override
+		public final void onCancel() {
+			release();
+		}
+
+	}
+
+	private final class Closed extends State {
+
+		private final SlidingWindow window = SlidingWindow.of(config, ticker);
+
+		Closed() {
+			super(CircuitBreakerState.CLOSED);
+		}
+
+		@Override
+		Permit acquire() {
+			return this;
+		}
+
+		@Override
+		State record(int outcome) {
+			if (!isCurrent()) {
+				return null; // admitted by an earlier closed state: its window is gone
+			}
+			if (!window.record(outcome)) {
+				return null;
+			}
+			State open = new Open(ticker.read(), window.counts(), config.minimumCalls());
+			// Several callers may trip the window at once; only the first transition wins.
+			return state.compareAndSet(this, open) ? open : null;
+		}
+
+		@Override
+		WindowCounts counts() {
+			return window.counts();
+		}
+
+		@Override
+		int minimumCalls() {
+			return config.minimumCalls();
+		}
+
+	}
+
+	private final class Open extends State {
+
+		private final long openedAt;
+
+		private final WindowCounts tripped;
+
+		private final int trippedMinimumCalls;
+
+		Open(long openedAt, WindowCounts tripped, int trippedMinimumCalls) {
+			super(CircuitBreakerState.OPEN);
+			this.openedAt = openedAt;
+			this.tripped = tripped;
+			this.trippedMinimumCalls = trippedMinimumCalls;
+		}
+
+		@Override
+		Permit acquire() {
+			long remaining = remainingNanos(ticker.read());
+			if (remaining > 0) {
+				throw refuse(CircuitBreakerState.OPEN, remaining);
+			}
+			toHalfOpen();
+			return null;
+		}
+
+		long remainingNanos(long now) {
+			// Differences of ticker readings, never absolute ones: the ticker's origin is arbitrary.
+			return Math.max(0, openNanos - (now - openedAt));
+		}
+
+		void toHalfOpen() {
+			State halfOpen = new HalfOpen();
+			// Racing callers all see the open state expire; only one installs the half-open state.
+			if (state.compareAndSet(this, halfOpen)) {
+				notifyTransition(CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN);
+			}
+		}
+
+		@Override
+		WindowCounts counts() {
+			return tripped;
+		}
+
+		@Override
+		int minimumCalls() {
+			return trippedMinimumCalls;
+		}
+
+	}
+
+	private final class HalfOpen extends State {
+
+		private final int probes = config.halfOpenCalls();
+
+		private final AtomicInteger freeSlots = new AtomicInteger(probes);
+
+		private final AtomicInteger completed = new AtomicInteger();
+
+		private final AtomicInteger failed = new AtomicInteger();
+
+		private final AtomicInteger slow = new AtomicInteger();
+
+		HalfOpen() {
+			super(CircuitBreakerState.HALF_OPEN);
+		}
+
+		@Override
+		Permit acquire() {
+			for (;;) {
+				int free = freeSlots.get();
+				if (free == 0) {
+					throw refuse(CircuitBreakerState.HALF_OPEN, 0);
+				}
+				// Compare-and-set, not decrement-then-undo: of any number of racing callers
+				// exactly as many succeed as there are free slots, and none goes below zero.
+				if (freeSlots.compareAndSet(free, free - 1)) {
+					return this;
+				}
+			}
+		}
+
+		@Override
+		State record(int outcome) {
+			if (!isCurrent()) {
+				return null;
+			}
+			if ((outcome & SlidingWindow.FAILED) != 0) {
+				failed.incrementAndGet();
+			}
+			if ((outcome & SlidingWindow.SLOW) != 0) {
+				slow.incrementAndGet();
+			}
+			// Incremented after the counts above, so the caller that completes the last probe
+			// sees the outcome of every probe; only that caller decides.
+			if (completed.incrementAndGet() != probes) {
+				return null;
+			}
+			WindowCounts tally = new WindowCounts(probes, failed.get(), slow.get());
+			State next = thresholds.rateReached(probes, tally.failedCalls(), tally.slowCalls())
+					? new Open(ticker.read(), tally, probes) : new Closed();
+			return state.compareAndSet(this, next) ? next : null;
+		}
+
+		@Override
+		void release() {
+			if (isCurrent()) {
+				freeSlots.incrementAndGet();
+			}
+		}
+
+		@Override
+		WindowCounts counts() {
+			return new WindowCounts(completed.get(), failed.get(), slow.get());
+		}
+
+	}
+
+	private final class ForcedOpen extends State {
+
+		ForcedOpen() {
+			super(CircuitBreakerState.FORCED_OPEN);
+		}
+
+		@Override
+		Permit acquire() {
+			throw refuse(CircuitBreakerState.FORCED_OPEN, 0);
+		}
+
+	}
+
+	private final class Disabled extends State {
+
+		Disabled() {
+			super(CircuitBreakerState.DISABLED);
+		}
+
+		@Override
+		Permit acquire() {
+			return this; // outcomes still reach the listener through complete(), never a window
+		}
+
+	}
+
+}
