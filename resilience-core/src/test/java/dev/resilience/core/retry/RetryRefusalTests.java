@@ -48,7 +48,7 @@ class RetryRefusalTests {
 
 	@Test
 	void refusalIsRetriedWhenRetryOnNamesIt() {
-		Retry retry = retry(RetryConfig.builder().retryOn(List.of(BulkheadFullException.class)).build());
+		Retry retry = retry(RetryConfig.builder().jitter(Jitter.NONE).retryOn(List.of(BulkheadFullException.class)).build());
 		assertThatThrownBy(() -> retry.execute(() -> {
 			attempts.incrementAndGet();
 			throw new BulkheadFullException("payments", 10);

@@ -1,0 +1,316 @@
+package dev.resilience.core;
+
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+import dev.resilience.core.bulkhead.Bulkhead;
+import dev.resilience.core.bulkhead.BulkheadConfig;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.retry.Retry;
+import dev.resilience.core.retry.RetryConfig;
+import dev.resilience.core.internal.Randoms;
+import dev.resilience.core.time.Sleeper;
+import dev.resilience.core.time.Ticker;
+
+/**
+ * Runs a call through a retry, a circuit breaker and a bulkhead, any of which may be
+ * absent, in the one order the library uses everywhere ({@link #ORDER}): the retry
+ * outermost, so that every attempt asks the breaker and the bulkhead afresh; the
+ * bulkhead innermost, so that a call refused by an open breaker never holds a permit.
+ * <p>
+ * This is the programmatic API of the library and the executor behind the annotations.
+ * On the success path it allocates nothing: the retry loop, the breaker's permit and the
+ * bulkhead's permit are all reused.
+ * <pre>{@code
+ * ResiliencePipeline payments = ResiliencePipeline.builder("payments")
+ *     .retry(RetryConfig.defaults())
+ *     .circuitBreaker(CircuitBreakerConfig.defaults())
+ *     .bulkhead(BulkheadConfig.ofMaxConcurrentCalls(10))
+ *     .build();
+ * Receipt receipt = payments.call(() -> gateway.charge(order));
+ * }</pre>
+ */
+public final class ResiliencePipeline {
+
+	/**
+	 * The composition order, outermost first. An SLO, when there is one, records each
+	 * logical call once, outside all of them.
+	 */
+	public static final List<String> ORDER = List.of("idempotency", "retry", "circuit-breaker", "bulkhead");
+
+	private final String name;
+
+	private final Retry retry;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final Bulkhead bulkhead;
+
+	private final Ticker ticker;
+
+	// One attempt: breaker, then bulkhead, then the call. Held in a field so the retry loop
+	// receives the same object on every call instead of a fresh capturing lambda.
+	private final Retry.Attempt<CheckedSupplier<?>, Object> attempt = this::attempt;
+
+	private ResiliencePipeline(Builder builder) {
+		this.name = builder.name;
+		this.ticker = builder.ticker;
+		this.retry = builder.retry;
+		this.circuitBreaker = builder.circuitBreaker;
+		this.bulkhead = builder.bulkhead;
+	}
+
+	/**
+	 * @param name the name given to the instances the builder creates
+	 * @return a builder of a pipeline with no policy yet
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/**
+	 * Runs the call through the pipeline. Exceptions of the call propagate unchanged; a
+	 * refusal is a {@link ResilienceException}.
+	 * @param <T> the result type
+	 * @param call the call
+	 * @return the call's result
+	 * @throws Throwable what the last attempt threw
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> T execute(CheckedSupplier<T> call) throws Throwable {
+		Objects.requireNonNull(call, "call must not be null");
+		if (retry == null) {
+			return (T) attempt(call);
+		}
+		return (T) retry.execute(attempt, call);
+	}
+
+	/**
+	 * Runs a {@link Callable} through the pipeline.
+	 * @param <T> the result type
+	 * @param call the call
+	 * @return the call's result
+	 * @throws Exception what the last attempt threw
+	 */
+	public <T> T call(Callable<T> call) throws Exception {
+		Objects.requireNonNull(call, "call must not be null");
+		try {
+			return execute(call::call);
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new UndeclaredThrowableException(ex);
+		}
+	}
+
+	/**
+	 * Runs a {@link Supplier} through the pipeline.
+	 * @param <T> the result type
+	 * @param call the call
+	 * @return the call's result
+	 */
+	public <T> T get(Supplier<T> call) {
+		Objects.requireNonNull(call, "call must not be null");
+		try {
+			return execute(call::get);
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			// a Supplier cannot throw a checked exception; only a sneaky throw gets here
+			throw new UndeclaredThrowableException(ex);
+		}
+	}
+
+	/**
+	 * Runs a {@link Runnable} through the pipeline.
+	 * @param call the call
+	 */
+	public void run(Runnable call) {
+		Objects.requireNonNull(call, "call must not be null");
+		get(() -> {
+			call.run();
+			return null;
+		});
+	}
+
+	private Object attempt(CheckedSupplier<?> call) throws Throwable {
+		CircuitBreaker.Permit breakerPermit = (circuitBreaker != null) ? circuitBreaker.acquirePermission() : null;
+		Bulkhead.Permit bulkheadPermit = null;
+		if (bulkhead != null) {
+			try {
+				bulkheadPermit = bulkhead.acquire();
+			}
+			catch (Throwable ex) {
+				// A full bulkhead says nothing about the dependency's health: free the
+				// breaker's permit without recording an outcome.
+				if (breakerPermit != null) {
+					breakerPermit.onCancel();
+				}
+				throw ex;
+			}
+		}
+		try {
+			if (breakerPermit == null) {
+				return call.get();
+			}
+			long start = ticker.read();
+			Object result;
+			try {
+				result = call.get();
+			}
+			catch (Throwable ex) {
+				breakerPermit.onError(ticker.read() - start, ex);
+				throw ex;
+			}
+			breakerPermit.onSuccess(ticker.read() - start);
+			return result;
+		}
+		finally {
+			if (bulkheadPermit != null) {
+				bulkheadPermit.release();
+			}
+		}
+	}
+
+	/**
+	 * @return the pipeline's name
+	 */
+	public String name() {
+		return name;
+	}
+
+	/**
+	 * @return the retry, or {@code null} when the pipeline does not retry
+	 */
+	public Retry retry() {
+		return retry;
+	}
+
+	/**
+	 * @return the circuit breaker, or {@code null} when there is none
+	 */
+	public CircuitBreaker circuitBreaker() {
+		return circuitBreaker;
+	}
+
+	/**
+	 * @return the bulkhead, or {@code null} when there is none
+	 */
+	public Bulkhead bulkhead() {
+		return bulkhead;
+	}
+
+	@Override
+	public String toString() {
+		return "ResiliencePipeline[" + name + ": retry=" + (retry != null) + ", circuitBreaker="
+				+ (circuitBreaker != null) + ", bulkhead=" + (bulkhead != null) + "]";
+	}
+
+	/**
+	 * Builds a {@link ResiliencePipeline}, from configurations or from existing instances
+	 * (shared with other pipelines through a {@link ResilienceRegistry}).
+	 */
+	public static final class Builder {
+
+		private final String name;
+
+		private Ticker ticker = Ticker.system();
+
+		private Sleeper sleeper = Sleeper.system();
+
+		private RetryConfig retryConfig;
+
+		private CircuitBreakerConfig circuitBreakerConfig;
+
+		private BulkheadConfig bulkheadConfig;
+
+		private Retry retry;
+
+		private CircuitBreaker circuitBreaker;
+
+		private Bulkhead bulkhead;
+
+		private Builder(String name) {
+			this.name = Objects.requireNonNull(name, "name must not be null");
+		}
+
+		/**
+		 * @param ticker time for the instances this builder creates and for measuring calls
+		 * @return this builder
+		 */
+		public Builder ticker(Ticker ticker) {
+			this.ticker = Objects.requireNonNull(ticker, "ticker must not be null");
+			return this;
+		}
+
+		/**
+		 * @param sleeper how the retry this builder creates waits between attempts
+		 * @return this builder
+		 */
+		public Builder sleeper(Sleeper sleeper) {
+			this.sleeper = Objects.requireNonNull(sleeper, "sleeper must not be null");
+			return this;
+		}
+
+		public Builder retry(RetryConfig config) {
+			this.retryConfig = config;
+			this.retry = null;
+			return this;
+		}
+
+		public Builder retry(Retry retry) {
+			this.retry = retry;
+			this.retryConfig = null;
+			return this;
+		}
+
+		public Builder circuitBreaker(CircuitBreakerConfig config) {
+			this.circuitBreakerConfig = config;
+			this.circuitBreaker = null;
+			return this;
+		}
+
+		public Builder circuitBreaker(CircuitBreaker circuitBreaker) {
+			this.circuitBreaker = circuitBreaker;
+			this.circuitBreakerConfig = null;
+			return this;
+		}
+
+		public Builder bulkhead(BulkheadConfig config) {
+			this.bulkheadConfig = config;
+			this.bulkhead = null;
+			return this;
+		}
+
+		public Builder bulkhead(Bulkhead bulkhead) {
+			this.bulkhead = bulkhead;
+			this.bulkheadConfig = null;
+			return this;
+		}
+
+		public ResiliencePipeline build() {
+			if (retryConfig != null) {
+				retry = Retry.of(name, retryConfig, ticker, sleeper, Randoms.threadLocal(),
+						dev.resilience.core.retry.RetryListener.NOOP);
+			}
+			if (circuitBreakerConfig != null) {
+				circuitBreaker = CircuitBreaker.of(name, circuitBreakerConfig, ticker,
+						dev.resilience.core.circuitbreaker.CircuitBreakerListener.NOOP);
+			}
+			if (bulkheadConfig != null) {
+				bulkhead = Bulkhead.of(name, bulkheadConfig);
+			}
+			return new ResiliencePipeline(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,86 @@
+package dev.resilience.core;
+
+import java.util.List;
+
+import dev.resilience.core.bulkhead.BulkheadConfig;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.retry.RetryConfig;
+import dev.resilience.core.time.ManualTicker;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ResilienceRegistryTests {
+
+	private final ResilienceConfigSource source = new ResilienceConfigSource() {
+
+		@Override
+		public CircuitBreakerConfig circuitBreakerConfig(String name) {
+			return CircuitBreakerConfig.builder().halfOpenCalls(name.length()).build();
+		}
+
+		@Override
+		public RetryConfig retryConfig(String name) {
+			return RetryConfig.builder().maxAttempts(name.length()).build();
+		}
+
+		@Override
+		public BulkheadConfig bulkheadConfig(String name) {
+			return BulkheadConfig.ofMaxConcurrentCalls(name.length());
+		}
+
+	};
+
+	@Test
+	void sameNameGivesTheSameSharedInstance() {
+		ResilienceRegistry registry = ResilienceRegistry.builder(source).build();
+		assertThat(registry.circuitBreaker("payments")).isSameAs(registry.circuitBreaker("payments"));
+		assertThat(registry.retry("payments")).isSameAs(registry.retry("payments"));
+		assertThat(registry.bulkhead("payments")).isSameAs(registry.bulkhead("payments"));
+	}
+
+	@Test
+	void instancesAreConfiguredByNameFromTheSource() {
+		ResilienceRegistry registry = ResilienceRegistry.builder(source).build();
+		assertThat(registry.circuitBreaker("abc").config().halfOpenCalls()).isEqualTo(3);
+		assertThat(registry.retry("abcd").config().maxAttempts()).isEqualTo(4);
+		assertThat(registry.bulkhead("ab").maxConcurrentCalls()).isEqualTo(2);
+	}
+
+	@Test
+	void listsAreSortedByNameAndFindDoesNotCreate() {
+		ResilienceRegistry registry = ResilienceRegistry.builder(source).build();
+		registry.circuitBreaker("zeta");
+		registry.circuitBreaker("alpha");
+		assertThat(registry.circuitBreakers()).extracting(CircuitBreaker::name).containsExactly("alpha", "zeta");
+		assertThat(registry.findCircuitBreaker("missing")).isEmpty();
+		assertThat(registry.circuitBreakers()).hasSize(2);
+		assertThat(registry.findRetry("alpha")).isEmpty();
+	}
+
+	@Test
+	void pipelinesOfOneNameShareTheirBreaker() throws Throwable {
+		ManualTicker ticker = ManualTicker.create();
+		ResilienceRegistry registry = ResilienceRegistry.builder(source).ticker(ticker).sleeper(ticker).build();
+		ResiliencePipeline first = registry.pipeline("payments", true, true, false);
+		ResiliencePipeline second = registry.pipeline("payments", false, true, true);
+		assertThat(first.circuitBreaker()).isSameAs(second.circuitBreaker());
+		assertThat(first.bulkhead()).isNull();
+		assertThat(second.retry()).isNull();
+		first.execute(() -> "a");
+		second.execute(() -> "b");
+		assertThat(registry.circuitBreaker("payments").metrics().bufferedCalls()).isEqualTo(2);
+		assertThat(registry.retries()).hasSize(1);
+		assertThat(registry.bulkheads()).extracting((b) -> b.name()).isEqualTo(List.of("payments"));
+	}
+
+	@Test
+	void defaultsRegistryUsesDocumentedDefaults() {
+		ResilienceRegistry registry = ResilienceRegistry.ofDefaults();
+		assertThat(registry.circuitBreaker("x").config()).isEqualTo(CircuitBreakerConfig.defaults());
+		assertThat(registry.retry("x").config()).isEqualTo(RetryConfig.defaults());
+		assertThat(registry.bulkhead("x").config()).isEqualTo(BulkheadConfig.defaults());
+	}
+
+}
