@@ -34,8 +34,9 @@ import dev.resilience.core.slo.internal.BucketRing;
  * process to cut buckets at the same instants, and a monotonic reading has an arbitrary
  * origin per process. The budget measures no durations itself (a caller passes a call's
  * duration, measured on its own ticker), so a wall-clock step only moves events between
- * buckets: after a step back an event lands in the earlier bucket its reading names, or,
- * past a ring's span, in the later bucket its slot already holds. No event is dropped.
+ * buckets: after a step back an event lands in the earlier bucket its reading names, and
+ * a step back further than a ring's span never wipes the later counts the ring holds
+ * (see {@link BucketRing}).
  * <h2>Fleets</h2>
  * {@link #snapshot()} exports the counts for a shared store,
  * {@link BucketSnapshot#merge} adds up those of several instances and

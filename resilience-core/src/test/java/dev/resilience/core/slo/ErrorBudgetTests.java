@@ -218,6 +218,22 @@ class ErrorBudgetTests {
 	}
 
 	@Test
+	void alertNeedsABurnStrictlyAboveItsThreshold() {
+		ErrorBudget budget = budget(SloConfig.ofObjective(99.9));
+		budget.record(999, 1);
+
+		ErrorBudgetReport report = budget.report();
+
+		// 0.1 % bad at objective 99.9: exactly 1, the slow ticket's threshold, in every window
+		assertThat(report.burnRates().values()).containsOnly(1.0);
+		assertThat(report.alerts().get(3).burnRateThreshold()).isEqualTo(1.0);
+		assertThat(report.alerts()).noneMatch(BurnRateAlert::firing);
+
+		budget.record(0, 1);
+		assertThat(budget.report().alerts().get(3).firing()).isTrue();
+	}
+
+	@Test
 	void latencyThresholdMakesSlowCallsBad() {
 		ErrorBudget budget = budget(SloConfig.builder().latencyThreshold(Duration.ofMillis(200)).build());
 		budget.recordCall(Duration.ofMillis(200).toNanos(), false);

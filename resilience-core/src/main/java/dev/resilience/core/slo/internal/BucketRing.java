@@ -21,10 +21,11 @@ import dev.resilience.core.slo.BucketSeries;
  * and usually one atomic add; memory is {@value #BYTES_PER_SLOT} bytes per slot whatever
  * the traffic. A count holds up to 2^40 - 1 (about 10^12) events per bucket.
  * <p>
- * A word still holding a bucket from a whole ring span ago is replaced; one already
- * holding a later bucket (a writer that read the clock a ring span before writing, or a
- * wall clock stepped back further than the span) takes the event into that later bucket,
- * so no event is ever dropped.
+ * A word still holding a bucket from a whole ring span ago is replaced. Only moving on to
+ * a later bucket replaces a count: an event stamped a ring span or more before the newest
+ * bucket (a writer that stalled that long after reading the clock, or a wall clock stepped
+ * back that far) adds to the later bucket its word already holds, or, if the word has not
+ * moved on, to its own bucket, which has already left the span.
  */
 public final class BucketRing {
 
@@ -95,7 +96,7 @@ public final class BucketRing {
 		while (true) {
 			if (word != 0 && (word >>> COUNT_BITS == tag || isLater(word >>> COUNT_BITS, tag))) {
 				// Race: a writer a whole ring span later may replace the word between the read and
-				// this add; the event then counts in that later bucket rather than getting lost.
+				// this add; the event then counts in that later bucket rather than being wiped.
 				words.getAndAdd(index, amount);
 				return;
 			}
