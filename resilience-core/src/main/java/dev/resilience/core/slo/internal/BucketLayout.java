@@ -8,19 +8,14 @@ import dev.resilience.core.slo.BucketSnapshot;
 import dev.resilience.core.slo.BurnWindow;
 
 /**
- * The resolutions an error budget counts at, and how a window is read from them.
- * <table>
- * <caption>Resolutions</caption>
- * <tr><th>bucket</th><th>slots</th><th>span</th><th>windows read from it</th></tr>
- * <tr><td>10 s</td><td>360</td><td>1 h</td><td>5m, 30m, 1h</td></tr>
- * <tr><td>1 min</td><td>360</td><td>6 h</td><td>2h, 6h</td></tr>
- * <tr><td>1 h</td><td>SLO window in hours, rounded up (72 to 2400)</td><td>the SLO window</td>
- * <td>1d, 3d, the SLO window</td></tr>
- * </table>
+ * The resolutions an error budget counts at, as documented on
+ * {@link dev.resilience.core.slo.ErrorBudget}: 360 buckets of 10 s, 360 of one minute,
+ * and one-hour buckets spanning the SLO window (at least the three-day alert window).
+ * <p>
  * A window is read from the finest resolution whose span covers it, as the
  * {@code k = ceil(window / bucket)} newest buckets, the current, partly elapsed one
- * included. It therefore covers between {@code (k - 1)} and {@code k} buckets of time:
- * at most one bucket short of the window, never longer.
+ * included. It therefore covers between {@code k - 1} and {@code k} buckets of time: at
+ * most one bucket short of the window, never longer.
  */
 public final class BucketLayout {
 

@@ -137,7 +137,7 @@ public final class BucketRing {
 	private long count(long bucket, boolean bad) {
 		long cycle = Math.floorDiv(bucket, slots);
 		long word = words.get(2 * (int) (bucket - cycle * slots) + (bad ? 1 : 0));
-		return (word >>> COUNT_BITS == (cycle & TAG_MASK)) ? word & ((1L << COUNT_BITS) - 1) : 0;
+		return (word >>> COUNT_BITS == (cycle & TAG_MASK)) ? word & MAX_COUNT : 0;
 	}
 
 	/**
