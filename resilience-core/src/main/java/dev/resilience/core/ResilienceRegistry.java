@@ -21,7 +21,8 @@ import dev.resilience.core.time.Ticker;
 /**
  * The instances of an application by name: one circuit breaker, one retry and one
  * bulkhead per name, created on first use from a {@link ResilienceConfigSource} and then
- * shared by every caller of that name.
+ * shared by every caller of that name. A {@link ResilienceRegistryListener} hears of each
+ * instance once, when it is created.
  */
 public final class ResilienceRegistry {
 
@@ -39,6 +40,8 @@ public final class ResilienceRegistry {
 
 	private final BulkheadListener bulkheadListener;
 
+	private final ResilienceRegistryListener registryListener;
+
 	private final ConcurrentMap<String, CircuitBreaker> circuitBreakers = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<String, Retry> retries = new ConcurrentHashMap<>();
@@ -53,6 +56,7 @@ public final class ResilienceRegistry {
 		this.circuitBreakerListener = builder.circuitBreakerListener;
 		this.retryListener = builder.retryListener;
 		this.bulkheadListener = builder.bulkheadListener;
+		this.registryListener = builder.registryListener;
 	}
 
 	/**
@@ -75,8 +79,20 @@ public final class ResilienceRegistry {
 	 * @return the circuit breaker of that name, created on first use
 	 */
 	public CircuitBreaker circuitBreaker(String name) {
-		return circuitBreakers.computeIfAbsent(name,
-				(key) -> CircuitBreaker.of(key, configSource.circuitBreakerConfig(key), ticker, circuitBreakerListener));
+		CircuitBreaker existing = circuitBreakers.get(name);
+		if (existing != null) {
+			return existing;
+		}
+		CircuitBreaker created = CircuitBreaker.of(name, configSource.circuitBreakerConfig(name), ticker,
+				circuitBreakerListener);
+		// Created outside the map's lock so the listener never runs inside it; a thread
+		// that loses the race drops its copy, which nobody has seen.
+		CircuitBreaker raced = circuitBreakers.putIfAbsent(name, created);
+		if (raced != null) {
+			return raced;
+		}
+		registryListener.onCircuitBreakerAdded(created);
+		return created;
 	}
 
 	/**
@@ -84,8 +100,17 @@ public final class ResilienceRegistry {
 	 * @return the retry of that name, created on first use
 	 */
 	public Retry retry(String name) {
-		return retries.computeIfAbsent(name,
-				(key) -> Retry.of(key, configSource.retryConfig(key), ticker, sleeper, random, retryListener));
+		Retry existing = retries.get(name);
+		if (existing != null) {
+			return existing;
+		}
+		Retry created = Retry.of(name, configSource.retryConfig(name), ticker, sleeper, random, retryListener);
+		Retry raced = retries.putIfAbsent(name, created);
+		if (raced != null) {
+			return raced;
+		}
+		registryListener.onRetryAdded(created);
+		return created;
 	}
 
 	/**
@@ -93,8 +118,17 @@ public final class ResilienceRegistry {
 	 * @return the bulkhead of that name, created on first use
 	 */
 	public Bulkhead bulkhead(String name) {
-		return bulkheads.computeIfAbsent(name,
-				(key) -> Bulkhead.of(key, configSource.bulkheadConfig(key), bulkheadListener));
+		Bulkhead existing = bulkheads.get(name);
+		if (existing != null) {
+			return existing;
+		}
+		Bulkhead created = Bulkhead.of(name, configSource.bulkheadConfig(name), bulkheadListener);
+		Bulkhead raced = bulkheads.putIfAbsent(name, created);
+		if (raced != null) {
+			return raced;
+		}
+		registryListener.onBulkheadAdded(created);
+		return created;
 	}
 
 	/**
@@ -182,6 +216,8 @@ public final class ResilienceRegistry {
 
 		private BulkheadListener bulkheadListener = BulkheadListener.NOOP;
 
+		private ResilienceRegistryListener registryListener = ResilienceRegistryListener.NOOP;
+
 		private Builder(ResilienceConfigSource configSource) {
 			this.configSource = Objects.requireNonNull(configSource, "configSource must not be null");
 		}
@@ -213,6 +249,11 @@ public final class ResilienceRegistry {
 
 		public Builder bulkheadListener(BulkheadListener listener) {
 			this.bulkheadListener = Objects.requireNonNull(listener, "listener must not be null");
+			return this;
+		}
+
+		public Builder registryListener(ResilienceRegistryListener listener) {
+			this.registryListener = Objects.requireNonNull(listener, "listener must not be null");
 			return this;
 		}
 

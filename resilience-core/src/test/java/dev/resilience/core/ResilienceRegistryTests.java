@@ -76,6 +76,53 @@ class ResilienceRegistryTests {
 	}
 
 	@Test
+	void listenerHearsOfEachInstanceOnceWhenCreated() throws InterruptedException {
+		java.util.List<String> added = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ResilienceRegistry registry = ResilienceRegistry.builder(source)
+			.registryListener(new ResilienceRegistryListener() {
+
+				@Override
+				public void onCircuitBreakerAdded(CircuitBreaker circuitBreaker) {
+					added.add("cb:" + circuitBreaker.name());
+				}
+
+				@Override
+				public void onRetryAdded(dev.resilience.core.retry.Retry retry) {
+					added.add("retry:" + retry.name());
+				}
+
+				@Override
+				public void onBulkheadAdded(dev.resilience.core.bulkhead.Bulkhead bulkhead) {
+					added.add("bulkhead:" + bulkhead.name());
+				}
+
+			})
+			.build();
+		Thread[] threads = new Thread[16];
+		java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+		for (int i = 0; i < threads.length; i++) {
+			threads[i] = new Thread(() -> {
+				try {
+					start.await();
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				registry.circuitBreaker("payments");
+				registry.retry("payments");
+				registry.bulkhead("payments");
+			});
+			threads[i].start();
+		}
+		start.countDown();
+		for (Thread thread : threads) {
+			thread.join(5_000);
+		}
+		assertThat(added).containsExactlyInAnyOrder("cb:payments", "retry:payments", "bulkhead:payments");
+		assertThat(registry.circuitBreakers()).hasSize(1);
+	}
+
+	@Test
 	void defaultsRegistryUsesDocumentedDefaults() {
 		ResilienceRegistry registry = ResilienceRegistry.ofDefaults();
 		assertThat(registry.circuitBreaker("x").config()).isEqualTo(CircuitBreakerConfig.defaults());
