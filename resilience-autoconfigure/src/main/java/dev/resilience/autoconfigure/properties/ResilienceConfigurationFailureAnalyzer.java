@@ -81,7 +81,7 @@ public final class ResilienceConfigurationFailureAnalyzer implements FailureAnal
 			value = "(empty)";
 		}
 		Origin origin = (property != null) ? property.getOrigin() : null;
-		String reason = ex.rule() + ex.suggestion().map((s) -> "; did you mean " + s + "?").orElse("");
+		String reason = ex.rule() + didYouMean(ex.suggestion().orElse(null));
 		String description = String.format(HEADING) + entry(ex.propertyName(), value, origin, reason);
 		String action;
 		if (ex.suggestion().isPresent()) {
@@ -106,7 +106,7 @@ public final class ResilienceConfigurationFailureAnalyzer implements FailureAnal
 				continue;
 			}
 			String suggestion = keys.suggest(property.getName());
-			String reason = ResilienceConfigurationException.UNKNOWN_PROPERTY + ((suggestion != null) ? "; did you mean " + suggestion + "?" : "");
+			String reason = ResilienceConfigurationException.UNKNOWN_PROPERTY + didYouMean(suggestion);
 			description.append(entry(property.getName().toString(), quote(property.getValue()), property.getOrigin(),
 					reason));
 			if (suggestion != null) {
@@ -140,6 +140,10 @@ public final class ResilienceConfigurationFailureAnalyzer implements FailureAnal
 		}
 		entry.append(String.format("    Reason: %s%n", reason));
 		return entry.toString();
+	}
+
+	private static String didYouMean(String suggestion) {
+		return (suggestion != null) ? "; did you mean " + suggestion + "?" : "";
 	}
 
 	private static String unknownKeyAction(String name) {
