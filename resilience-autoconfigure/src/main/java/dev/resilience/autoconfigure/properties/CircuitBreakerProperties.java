@@ -1,0 +1,151 @@
+package dev.resilience.autoconfigure.properties;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.resilience.core.circuitbreaker.SlidingWindowType;
+
+/**
+ * The {@code circuit-breaker} section of an instance. Unset values ({@code null}) are
+ * inherited from {@code resilience.defaults}, then from the built-in defaults.
+ */
+public class CircuitBreakerProperties {
+
+	/**
+	 * Whether the window holds the last N calls (count) or the calls of the last N
+	 * seconds (time). Default: count.
+	 */
+	private SlidingWindowType slidingWindowType;
+
+	/**
+	 * Size of the window: calls for a count window, seconds for a time window. Default:
+	 * 100.
+	 */
+	private Integer slidingWindowSize;
+
+	/**
+	 * Calls the window must hold before a failure rate is computed; at most
+	 * sliding-window-size for a count window. Default: 20.
+	 */
+	private Integer minimumCalls;
+
+	/**
+	 * Percent of failed calls at or above which the breaker opens, in (0, 100].
+	 * Default: 50.
+	 */
+	private Double failureRateThreshold;
+
+	/**
+	 * A call taking at least this long counts as slow. Default: 60s.
+	 */
+	private Duration slowCallDuration;
+
+	/**
+	 * Percent of slow calls at or above which the breaker opens, in (0, 100]. Default:
+	 * 100.
+	 */
+	private Double slowCallRateThreshold;
+
+	/**
+	 * How long the breaker stays open before it admits probe calls. Default: 30s.
+	 */
+	private Duration openDuration;
+
+	/**
+	 * Probe calls admitted while half-open. Default: 3.
+	 */
+	private Integer halfOpenCalls;
+
+	/**
+	 * Exception classes counted as failures. Empty counts every exception that is not
+	 * ignored. Default: empty.
+	 */
+	private List<Class<? extends Throwable>> recordOn;
+
+	/**
+	 * Exception classes that count neither as success nor as failure; wins over
+	 * record-on. Default: empty.
+	 */
+	private List<Class<? extends Throwable>> ignore;
+
+	public SlidingWindowType getSlidingWindowType() {
+		return this.slidingWindowType;
+	}
+
+	public void setSlidingWindowType(SlidingWindowType slidingWindowType) {
+		this.slidingWindowType = slidingWindowType;
+	}
+
+	public Integer getSlidingWindowSize() {
+		return this.slidingWindowSize;
+	}
+
+	public void setSlidingWindowSize(Integer slidingWindowSize) {
+		this.slidingWindowSize = slidingWindowSize;
+	}
+
+	public Integer getMinimumCalls() {
+		return this.minimumCalls;
+	}
+
+	public void setMinimumCalls(Integer minimumCalls) {
+		this.minimumCalls = minimumCalls;
+	}
+
+	public Double getFailureRateThreshold() {
+		return this.failureRateThreshold;
+	}
+
+	public void setFailureRateThreshold(Double failureRateThreshold) {
+		this.failureRateThreshold = failureRateThreshold;
+	}
+
+	public Duration getSlowCallDuration() {
+		return this.slowCallDuration;
+	}
+
+	public void setSlowCallDuration(Duration slowCallDuration) {
+		this.slowCallDuration = slowCallDuration;
+	}
+
+	public Double getSlowCallRateThreshold() {
+		return this.slowCallRateThreshold;
+	}
+
+	public void setSlowCallRateThreshold(Double slowCallRateThreshold) {
+		this.slowCallRateThreshold = slowCallRateThreshold;
+	}
+
+	public Duration getOpenDuration() {
+		return this.openDuration;
+	}
+
+	public void setOpenDuration(Duration openDuration) {
+		this.openDuration = openDuration;
+	}
+
+	public Integer getHalfOpenCalls() {
+		return this.halfOpenCalls;
+	}
+
+	public void setHalfOpenCalls(Integer halfOpenCalls) {
+		this.halfOpenCalls = halfOpenCalls;
+	}
+
+	public List<Class<? extends Throwable>> getRecordOn() {
+		return this.recordOn;
+	}
+
+	public void setRecordOn(List<Class<? extends Throwable>> recordOn) {
+		this.recordOn = recordOn;
+	}
+
+	public List<Class<? extends Throwable>> getIgnore() {
+		return this.ignore;
+	}
+
+	public void setIgnore(List<Class<? extends Throwable>> ignore) {
+		this.ignore = ignore;
+	}
+
+}
