@@ -39,8 +39,8 @@ enum JdbcDialect {
 	MYSQL("LONGBLOB", "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000)") {
 		@Override
 		String insertSql(String table, String now) {
-			return "INSERT IGNORE INTO " + table + " (id, state, owner_token, fingerprint, expires_at) VALUES (?, 'P', ?, ?, "
-					+ now + " + ?)";
+			return "INSERT IGNORE INTO " + table + " (id, state, owner_token, fingerprint, expires_at)"
+					+ " VALUES (?, 'P', ?, ?, " + now + " + ?)";
 		}
 	},
 

@@ -57,7 +57,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			+ "end\n"
 			+ "local lease = tonumber(ARGV[3])\n"
 			+ "redis.call('DEL', KEYS[1])\n"
-			+ "redis.call('HSET', KEYS[1], 's', 'P', 'o', ARGV[1], 'f', ARGV[2], 'e', string.format('%.0f', now + lease))\n"
+			+ "redis.call('HSET', KEYS[1], 's', 'P', 'o', ARGV[1], 'f', ARGV[2],"
+			+ " 'e', string.format('%.0f', now + lease))\n"
 			+ "redis.call('PEXPIRE', KEYS[1], lease)\n"
 			+ "return {'K'}\n");
 

@@ -144,6 +144,33 @@ abstract class IdempotencyStoreContractTests {
 	}
 
 	@Test
+	void handsADeadClaimToExactlyOneOfSixtyFourCallers() throws Exception {
+		Idempotency orders = idempotency("orders", IdempotencyConfig.defaults().withLease(LEASE).withTtl(TTL));
+		store().claim(IdempotencyKey.of(orders.name(), null, keyName("k")), "fp", LEASE);
+		advanceTime(LEASE.plusSeconds(1));
+		int callers = 64;
+		CountDownLatch othersAnswered = new CountDownLatch(callers - 1);
+
+		List<Object> answers = submitConcurrently(callers, () -> {
+			try {
+				return orders.execute(request("k"), TEXT, () -> {
+					runs.incrementAndGet();
+					othersAnswered.await(20, TimeUnit.SECONDS);
+					return "taken over";
+				});
+			}
+			catch (IdempotencyConflictException conflict) {
+				othersAnswered.countDown();
+				return conflict;
+			}
+		});
+
+		assertThat(runs).hasValue(1);
+		assertThat(answers).filteredOn("taken over"::equals).hasSize(1);
+		assertThat(answers).filteredOn(IdempotencyConflictException.class::isInstance).hasSize(callers - 1);
+	}
+
+	@Test
 	void releasesTheKeyWhenTheCallFails() throws Throwable {
 		Idempotency orders = idempotency("orders", IdempotencyConfig.defaults().withLease(LEASE).withTtl(TTL));
 		IllegalStateException failure = new IllegalStateException("payment declined");

@@ -4,14 +4,14 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 
-import javax.sql.DataSource;
-
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import dev.resilience.core.idempotency.Claim;
 import dev.resilience.core.idempotency.IdempotencyKey;
@@ -49,16 +49,26 @@ abstract class JdbcIdempotencyStoreContractTests extends IdempotencyStoreContrac
 	/** @return a JDBC URL of the same kind that nothing answers */
 	abstract String unreachableJdbcUrl();
 
+	TestServices.Availability database;
+
 	@BeforeAll
 	void openDatabase() {
-		TestServices.assumeAvailable(serviceName(), () -> {
+		database = TestServices.probe(serviceName(), () -> {
 			try (HikariDataSource probe = pool(jdbcUrl(), 1); Connection connection = probe.getConnection()) {
 				return connection.isValid(2);
 			}
 		});
+		if (!database.isAvailable()) {
+			return;
+		}
 		dataSource = pool(jdbcUrl(), 8);
 		store = JdbcIdempotencyStore.builder(dataSource).tableName(tableName).clock(clock).build();
 		store.initialize();
+	}
+
+	@BeforeEach
+	void requireDatabase() {
+		database.assume();
 	}
 
 	@AfterAll
@@ -83,8 +93,7 @@ abstract class JdbcIdempotencyStoreContractTests extends IdempotencyStoreContrac
 
 	@Override
 	IdempotencyStore unreachableStore() {
-		org.springframework.jdbc.datasource.DriverManagerDataSource nowhere = new org.springframework.jdbc.datasource.DriverManagerDataSource(
-				unreachableJdbcUrl(), username(), "");
+		DriverManagerDataSource nowhere = new DriverManagerDataSource(unreachableJdbcUrl(), username(), "");
 		return JdbcIdempotencyStore.builder(nowhere).tableName(tableName).build();
 	}
 
@@ -170,10 +179,6 @@ abstract class JdbcIdempotencyStoreContractTests extends IdempotencyStoreContrac
 		config.setConnectionTimeout(5_000);
 		config.setPoolName("idem-test-" + serviceName());
 		return new HikariDataSource(config);
-	}
-
-	DataSource dataSource() {
-		return dataSource;
 	}
 
 }

@@ -24,20 +24,49 @@ final class TestServices {
 	}
 
 	/**
+	 * Tries a service once, typically in {@code @BeforeAll}; each test then calls
+	 * {@link Availability#assume()} so that a skip is reported per test, with its reason.
 	 * @param service what the probe reaches, for the message
 	 * @param probe opens and closes a connection; any exception means unavailable
+	 * @return what the probe found
 	 */
-	static void assumeAvailable(String service, Callable<?> probe) {
+	static Availability probe(String service, Callable<?> probe) {
 		try {
 			probe.call();
+			return new Availability(service, null);
 		}
 		catch (Exception ex) {
-			String message = service + " is not available (" + ex + ")";
+			return new Availability(service, ex);
+		}
+	}
+
+	/**
+	 * Whether a service answered its probe.
+	 *
+	 * @param service what was probed
+	 * @param failure why it did not answer, or {@code null}
+	 */
+	record Availability(String service, Exception failure) {
+
+		boolean isAvailable() {
+			return failure == null;
+		}
+
+		/**
+		 * Skips the current test when the service is unavailable, or fails it when
+		 * {@value TestServices#REQUIRE_SERVICES} is {@code true}.
+		 */
+		void assume() {
+			if (failure == null) {
+				return;
+			}
+			String message = service + " is not available (" + failure + ")";
 			if (Boolean.parseBoolean(System.getenv(REQUIRE_SERVICES))) {
-				Assertions.fail(message + " and " + REQUIRE_SERVICES + "=true", ex);
+				Assertions.fail(message + " and " + REQUIRE_SERVICES + "=true", failure);
 			}
 			Assumptions.abort(message + "; skipping. Set " + REQUIRE_SERVICES + "=true to fail instead.");
 		}
+
 	}
 
 	/**
