@@ -1,0 +1,93 @@
+package dev.resilience.autoconfigure.idempotency;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Decides what a test does when a service it needs (PostgreSQL, MariaDB, Redis on
+ * 127.0.0.1) is not there: it is skipped with a message, unless the environment variable
+ * {@value #REQUIRE_SERVICES} is {@code true} (as on CI, where the services must be up), in
+ * which case it fails.
+ */
+final class TestServices {
+
+	static final String REQUIRE_SERVICES = "RESILIENCE_REQUIRE_SERVICES";
+
+	private TestServices() {
+	}
+
+	/**
+	 * Tries a service once, typically in {@code @BeforeAll}; each test then calls
+	 * {@link Availability#assume()} so that a skip is reported per test, with its reason.
+	 * @param service what the probe reaches, for the message
+	 * @param probe opens and closes a connection; any exception means unavailable
+	 * @return what the probe found
+	 */
+	static Availability probe(String service, Callable<?> probe) {
+		try {
+			probe.call();
+			return new Availability(service, null);
+		}
+		catch (Exception ex) {
+			return new Availability(service, ex);
+		}
+	}
+
+	/**
+	 * Whether a service answered its probe.
+	 *
+	 * @param service what was probed
+	 * @param failure why it did not answer, or {@code null}
+	 */
+	record Availability(String service, Exception failure) {
+
+		boolean isAvailable() {
+			return failure == null;
+		}
+
+		/**
+		 * Skips the current test when the service is unavailable, or fails it when
+		 * {@value TestServices#REQUIRE_SERVICES} is {@code true}.
+		 */
+		void assume() {
+			if (failure == null) {
+				return;
+			}
+			String message = service + " is not available (" + failure + ")";
+			if (Boolean.parseBoolean(System.getenv(REQUIRE_SERVICES))) {
+				Assertions.fail(message + " and " + REQUIRE_SERVICES + "=true", failure);
+			}
+			Assumptions.abort(message + "; skipping. Set " + REQUIRE_SERVICES + "=true to fail instead.");
+		}
+
+	}
+
+	/**
+	 * @return a port on 127.0.0.1 that nothing listens on (it was free a moment ago)
+	 */
+	static int closedPort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Could not find a free port", ex);
+		}
+	}
+
+	/**
+	 * @return 12 random hex characters, to keep tables and keys of different runs apart
+	 */
+	static String uniqueId() {
+		byte[] bytes = new byte[6];
+		ThreadLocalRandom.current().nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
+	}
+
+}
