@@ -4,6 +4,16 @@ import dev.resilience.autoconfigure.properties.ResilienceConfigurationValidator;
 import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.autoconfigure.properties.ResilienceProperties;
 
+import dev.resilience.autoconfigure.properties.PolicySection;
+import dev.resilience.autoconfigure.properties.ResolvedPolicy;
+import dev.resilience.core.ResilienceRegistry;
+import dev.resilience.core.ResilienceRegistryListener;
+import dev.resilience.core.bulkhead.BulkheadListener;
+import dev.resilience.core.circuitbreaker.CircuitBreakerListener;
+import dev.resilience.core.retry.RetryListener;
+import dev.resilience.core.time.Sleeper;
+import dev.resilience.core.time.Ticker;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -12,9 +22,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Binds {@code resilience.*}, validates it at start-up and offers the
+ * Binds {@code resilience.*}, validates it at start-up, offers the
  * {@link ResiliencePolicyResolver} that the capability auto-configurations use to obtain
- * the settings of each named instance.
+ * the settings of each named instance, and the {@link ResilienceRegistry} that holds the
+ * application's circuit breakers, retries and bulkheads by name.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(ResilienceProperties.class)
@@ -31,6 +42,43 @@ public final class ResilienceAutoConfiguration {
 	ResilienceConfigurationValidator resilienceConfigurationValidator(ResiliencePolicyResolver resolver,
 			ResilienceProperties properties, Environment environment) {
 		return new ResilienceConfigurationValidator(resolver, properties, environment);
+	}
+
+	/**
+	 * The instances by name. Every listener bean of the application receives their events.
+	 * Time and waiting come from a {@link Ticker} and a {@link Sleeper} bean when the
+	 * application (or a test, with a {@code ManualTicker}) defines one.
+	 * Sections configured under {@code resilience.instances} are created at start-up, so
+	 * that they show in the actuator endpoints and metrics before their first call.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ResilienceRegistry resilienceRegistry(ResiliencePolicyResolver resolver,
+			ResilienceConfigurationValidator validator, ObjectProvider<CircuitBreakerListener> circuitBreakerListeners,
+			ObjectProvider<RetryListener> retryListeners, ObjectProvider<BulkheadListener> bulkheadListeners,
+			ObjectProvider<ResilienceRegistryListener> registryListeners, ObjectProvider<Ticker> ticker,
+			ObjectProvider<Sleeper> sleeper) {
+		ResilienceRegistry registry = ResilienceRegistry.builder(new PropertiesConfigSource(resolver))
+			.ticker(ticker.getIfUnique(Ticker::system))
+			.sleeper(sleeper.getIfUnique(Sleeper::system))
+			.circuitBreakerListener(CompositeListeners.circuitBreaker(circuitBreakerListeners.orderedStream().toList()))
+			.retryListener(CompositeListeners.retry(retryListeners.orderedStream().toList()))
+			.bulkheadListener(CompositeListeners.bulkhead(bulkheadListeners.orderedStream().toList()))
+			.registryListener(CompositeListeners.registry(registryListeners.orderedStream().toList()))
+			.build();
+		for (String name : resolver.instanceNames()) {
+			ResolvedPolicy policy = resolver.resolve(name);
+			if (policy.isConfigured(PolicySection.RETRY)) {
+				registry.retry(name);
+			}
+			if (policy.isConfigured(PolicySection.CIRCUIT_BREAKER)) {
+				registry.circuitBreaker(name);
+			}
+			if (policy.isConfigured(PolicySection.BULKHEAD)) {
+				registry.bulkhead(name);
+			}
+		}
+		return registry;
 	}
 
 	/**

@@ -1,0 +1,109 @@
+package dev.resilience.autoconfigure.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.resilience.core.ResilienceRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerMetrics;
+import dev.resilience.core.circuitbreaker.CircuitBreakerState;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * {@code /actuator/circuitbreakers}: the state and window of every circuit breaker, and an
+ * operator's switch to force one open, close it or disable it.
+ */
+@Endpoint(id = "circuitbreakers")
+public class CircuitBreakersEndpoint {
+
+	private final ResilienceRegistry registry;
+
+	public CircuitBreakersEndpoint(ResilienceRegistry registry) {
+		this.registry = registry;
+	}
+
+	@ReadOperation
+	public CircuitBreakersDescriptor circuitBreakers() {
+		Map<String, CircuitBreakerDescriptor> breakers = new LinkedHashMap<>();
+		for (CircuitBreaker breaker : registry.circuitBreakers()) {
+			breakers.put(breaker.name(), CircuitBreakerDescriptor.of(breaker.metrics()));
+		}
+		return new CircuitBreakersDescriptor(breakers);
+	}
+
+	@ReadOperation
+	public CircuitBreakerDescriptor circuitBreaker(@Selector String name) {
+		return registry.findCircuitBreaker(name).map((breaker) -> CircuitBreakerDescriptor.of(breaker.metrics()))
+			.orElse(null);
+	}
+
+	/**
+	 * Changes a breaker's state: {@code {"state": "FORCED_OPEN"}}, {@code CLOSED} or
+	 * {@code DISABLED}.
+	 * @param name the breaker
+	 * @param state the target state
+	 * @return the breaker after the change, or {@code null} (404) when there is no such
+	 * breaker
+	 */
+	@WriteOperation
+	public CircuitBreakerDescriptor transition(@Selector String name, String state) {
+		CircuitBreakerState target = parseTarget(state);
+		return registry.findCircuitBreaker(name).map((breaker) -> {
+			breaker.transitionTo(target);
+			return CircuitBreakerDescriptor.of(breaker.metrics());
+		}).orElse(null);
+	}
+
+	private static CircuitBreakerState parseTarget(String state) {
+		if (state != null) {
+			switch (state.trim().toUpperCase(Locale.ROOT)) {
+				case "FORCED_OPEN":
+					return CircuitBreakerState.FORCED_OPEN;
+				case "CLOSED":
+					return CircuitBreakerState.CLOSED;
+				case "DISABLED":
+					return CircuitBreakerState.DISABLED;
+				default:
+			}
+		}
+		throw new InvalidEndpointRequestException(
+				"state must be one of FORCED_OPEN, CLOSED, DISABLED but was " + state,
+				"Invalid circuit breaker state");
+	}
+
+	/**
+	 * Every circuit breaker, by name.
+	 *
+	 * @param circuitBreakers the breakers
+	 */
+	public record CircuitBreakersDescriptor(Map<String, CircuitBreakerDescriptor> circuitBreakers) {
+	}
+
+	/**
+	 * One circuit breaker. Rates are percents, {@code null} while the window holds fewer
+	 * than {@code minimum-calls} calls.
+	 *
+	 * @param state the state
+	 * @param failureRate the failure rate
+	 * @param slowCallRate the slow-call rate
+	 * @param bufferedCalls calls in the window
+	 * @param failedCalls failed calls in the window
+	 * @param slowCalls slow calls in the window
+	 * @param notPermittedCalls calls refused since the breaker was created
+	 */
+	public record CircuitBreakerDescriptor(CircuitBreakerState state, Double failureRate, Double slowCallRate,
+			int bufferedCalls, int failedCalls, int slowCalls, long notPermittedCalls) {
+
+		static CircuitBreakerDescriptor of(CircuitBreakerMetrics metrics) {
+			return new CircuitBreakerDescriptor(metrics.state(), metrics.failureRate(), metrics.slowCallRate(),
+					metrics.bufferedCalls(), metrics.failedCalls(), metrics.slowCalls(), metrics.notPermittedCalls());
+		}
+
+	}
+
+}

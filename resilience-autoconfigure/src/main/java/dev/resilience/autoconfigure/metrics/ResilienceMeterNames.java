@@ -1,0 +1,41 @@
+package dev.resilience.autoconfigure.metrics;
+
+/**
+ * The names of every meter the library publishes, in one place.
+ */
+public final class ResilienceMeterNames {
+
+	public static final String CIRCUIT_BREAKER_STATE = "resilience.circuitbreaker.state";
+
+	public static final String CIRCUIT_BREAKER_CALLS = "resilience.circuitbreaker.calls";
+
+	public static final String RETRY_CALLS = "resilience.retry.calls";
+
+	public static final String RETRY_BUDGET_DENIED = "resilience.retry.budget.denied";
+
+	public static final String RETRY_BUDGET_AVAILABLE = "resilience.retry.budget.available";
+
+	public static final String BULKHEAD_AVAILABLE = "resilience.bulkhead.available";
+
+	public static final String BULKHEAD_REJECTED = "resilience.bulkhead.rejected";
+
+	public static final String SLO_EVENTS = "resilience.slo.events";
+
+	public static final String SLO_BUDGET_REMAINING = "resilience.slo.budget.remaining";
+
+	public static final String SLO_BURN_RATE = "resilience.slo.burn.rate";
+
+	public static final String IDEMPOTENCY_REQUESTS = "resilience.idempotency.requests";
+
+	public static final String TAG_NAME = "name";
+
+	public static final String TAG_OUTCOME = "outcome";
+
+	public static final String TAG_STATE = "state";
+
+	public static final String TAG_WINDOW = "window";
+
+	private ResilienceMeterNames() {
+	}
+
+}
