@@ -1,9 +1,12 @@
 package dev.resilience.autoconfigure.actuate;
 
+import java.util.Locale;
+
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.core.ResilienceRegistry;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -16,7 +19,9 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The actuator endpoints {@code circuitbreakers}, {@code retries} and {@code bulkheads},
- * each created only when exposed, and the circuit breakers' health contributor.
+ * each created only when exposed (the write operation of {@code circuitbreakers} also
+ * needs the endpoint's access to allow writes, as it does by default once exposed), and
+ * the circuit breakers' health contributor.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
@@ -27,6 +32,13 @@ public final class ResilienceEndpointsAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	CircuitBreakersEndpoint circuitBreakersEndpoint(ResilienceRegistry registry) {
 		return new CircuitBreakersEndpoint(registry);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(endpoint = CircuitBreakersEndpoint.class, exposure = EndpointExposure.WEB)
+	CircuitBreakersEndpointWebExtension circuitBreakersEndpointWebExtension(CircuitBreakersEndpoint endpoint) {
+		return new CircuitBreakersEndpointWebExtension(endpoint);
 	}
 
 	@Bean
@@ -52,7 +64,10 @@ public final class ResilienceEndpointsAutoConfiguration {
 		@ConditionalOnMissingBean(name = "circuitBreakersHealthIndicator")
 		CircuitBreakersHealthIndicator circuitBreakersHealthIndicator(ResilienceRegistry registry,
 				ResiliencePolicyResolver resolver) {
-			return new CircuitBreakersHealthIndicator(registry, new Status(resolver.openCircuitStatus()));
+			// Status codes are upper case (DOWN, OUT_OF_SERVICE); "down" would show as a
+			// status of its own in the JSON, unlike every other contributor's.
+			String status = resolver.openCircuitStatus().trim().toUpperCase(Locale.ROOT);
+			return new CircuitBreakersHealthIndicator(registry, new Status(status));
 		}
 
 	}
