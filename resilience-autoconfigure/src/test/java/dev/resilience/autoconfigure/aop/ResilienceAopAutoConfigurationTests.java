@@ -172,6 +172,27 @@ class ResilienceAopAutoConfigurationTests {
 	}
 
 	@Test
+	void beansAreClassProxiesByDefault() {
+		this.runner.withUserConfiguration(InterfaceConfiguration.class)
+			.run((context) -> assertThat(AopUtils.isCglibProxy(context.getBean(Greeter.class))).isTrue());
+	}
+
+	@Test
+	void interfaceProxiesChosenByTheApplicationStillApplyTheAnnotations() {
+		this.runner.withUserConfiguration(InterfaceConfiguration.class)
+			.withPropertyValues("spring.aop.proxy-target-class=false")
+			.run((context) -> {
+				Greeter greeter = context.getBean(Greeter.class);
+				assertThat(AopUtils.isJdkDynamicProxy(greeter)).isTrue();
+				context.getBean(ResilienceRegistry.class)
+					.circuitBreaker("greeter")
+					.transitionTo(CircuitBreakerState.FORCED_OPEN);
+				assertThatExceptionOfType(CallNotPermittedException.class).isThrownBy(() -> greeter.greet("Ada"));
+				assertThat(greeter.unguarded("Ada")).isEqualTo("hi Ada");
+			});
+	}
+
+	@Test
 	void annotatedImplementationOfAnInterfaceIsGuardedThroughTheInterface() {
 		this.runner.withUserConfiguration(AnnotatedImplementationConfiguration.class).run((context) -> {
 			Greeter greeter = context.getBean(Greeter.class);
