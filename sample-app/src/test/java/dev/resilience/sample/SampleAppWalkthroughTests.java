@@ -30,7 +30,7 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's walkthrough over HTTP: place an order, make the gateway fail, watch the
+ * The sample's walkthrough over HTTP: place an order, make the gateway fail, watch the
  * retries and the breaker open, get 503s with {@code Retry-After}, fall back, fill the
  * bulkhead, and recover. Time is a manual ticker, so backoffs and the open state pass
  * without sleeping; only the bulkhead step uses real concurrent, slow requests.
@@ -154,7 +154,8 @@ class SampleAppWalkthroughTests {
 	@Test
 	void bulkheadRejectsConcurrentSlowCallsPastItsLimit() throws Exception {
 		long rejectedBefore = get("/actuator/bulkheads").get("bulkheads").get("payments").get("rejectedCalls").asLong();
-		putGateway(0.0, 500);
+		// Slow enough that all the requests overlap even on a busy machine.
+		putGateway(0.0, 1_000);
 		int requests = 20;
 		ExecutorService pool = Executors.newFixedThreadPool(requests);
 		try {

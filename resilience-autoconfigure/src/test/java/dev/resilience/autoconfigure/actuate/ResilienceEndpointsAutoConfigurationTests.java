@@ -96,6 +96,15 @@ class ResilienceEndpointsAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithoutHealthModuleShouldHaveEndpointsButNoHealthIndicator() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+			.withPropertyValues("management.endpoints.web.exposure.include=*")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(CircuitBreakersEndpoint.class)
+				.doesNotHaveBean(CircuitBreakersHealthIndicator.class));
+	}
+
+	@Test
 	void circuitBreakersEndpointBacksOff() {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=*")
 			.withBean("userEndpoint", CircuitBreakersEndpoint.class,

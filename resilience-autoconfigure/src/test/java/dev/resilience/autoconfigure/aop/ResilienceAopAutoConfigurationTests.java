@@ -259,6 +259,19 @@ class ResilienceAopAutoConfigurationTests {
 	}
 
 	@Test
+	void lazyBeanIsCheckedWhenItIsCreated() {
+		this.runner
+			.withBean(MissingFallbackService.class,
+					(definition) -> definition.setLazyInit(true))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThatExceptionOfType(BeanCreationException.class)
+					.isThrownBy(() -> context.getBean(MissingFallbackService.class))
+					.withMessageContaining("fallbackMethod 'noSuchMethod'");
+			});
+	}
+
+	@Test
 	void sameFallbackNamedOnSeveralAnnotationsIsNoConflict() {
 		this.runner.withUserConfiguration(SharedFallbackService.class)
 			.run((context) -> assertThat(context).hasNotFailed());
