@@ -1,9 +1,6 @@
 package dev.resilience.autoconfigure.actuate;
 
-import java.util.Locale;
-
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.core.ResilienceRegistry;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
@@ -11,17 +8,13 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * The actuator endpoints {@code circuitbreakers}, {@code retries} and {@code bulkheads},
  * each created only when exposed (the write operation of {@code circuitbreakers} also
- * needs the endpoint's access to allow writes, as it does by default once exposed), and
- * the circuit breakers' health contributor.
+ * needs the endpoint's access to allow writes, as it does by default once exposed). The
+ * health contributor is {@link ResilienceHealthAutoConfiguration}'s.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
@@ -53,23 +46,6 @@ public final class ResilienceEndpointsAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	BulkheadsEndpoint bulkheadsEndpoint(ResilienceRegistry registry) {
 		return new BulkheadsEndpoint(registry);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("circuitbreakers")
-	static class HealthConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(name = "circuitBreakersHealthIndicator")
-		CircuitBreakersHealthIndicator circuitBreakersHealthIndicator(ResilienceRegistry registry,
-				ResiliencePolicyResolver resolver) {
-			// Status codes are upper case (DOWN, OUT_OF_SERVICE); "down" would show as a
-			// status of its own in the JSON, unlike every other contributor's.
-			String status = resolver.openCircuitStatus().trim().toUpperCase(Locale.ROOT);
-			return new CircuitBreakersHealthIndicator(registry, new Status(status));
-		}
-
 	}
 
 }

@@ -1,6 +1,9 @@
 package dev.resilience.autoconfigure.actuate;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
+import java.util.Properties;
 
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.core.ResilienceRegistry;
@@ -26,7 +29,8 @@ class ResilienceEndpointsAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(
-				AutoConfigurations.of(ResilienceAutoConfiguration.class, ResilienceEndpointsAutoConfiguration.class))
+				AutoConfigurations.of(ResilienceAutoConfiguration.class, ResilienceEndpointsAutoConfiguration.class,
+						ResilienceHealthAutoConfiguration.class))
 		.withPropertyValues("resilience.instances.payments.circuit-breaker.minimum-calls=10",
 				"resilience.instances.payments.retry.max-attempts=2",
 				"resilience.instances.payments.bulkhead.max-concurrent-calls=5");
@@ -87,21 +91,35 @@ class ResilienceEndpointsAutoConfigurationTests {
 	}
 
 	@Test
-	void runWithoutActuatorShouldNotHaveEndpointsOrHealth() {
+	void runWithoutActuatorShouldNotHaveEndpoints() {
 		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
 			.withPropertyValues("management.endpoints.web.exposure.include=*")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(CircuitBreakersEndpoint.class)
-				.doesNotHaveBean(CircuitBreakersHealthIndicator.class));
+				.doesNotHaveBean(RetriesEndpoint.class));
 	}
 
 	@Test
-	void runWithoutHealthModuleShouldHaveEndpointsButNoHealthIndicator() {
-		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+	void endpointsDoNotNeedTheHealthModule() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class,
+					ResilienceEndpointsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
 			.withPropertyValues("management.endpoints.web.exposure.include=*")
-			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(CircuitBreakersEndpoint.class)
-				.doesNotHaveBean(CircuitBreakersHealthIndicator.class));
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(CircuitBreakersEndpoint.class));
+	}
+
+	@Test
+	void healthAutoConfigurationIsSkippedByItsClassConditionWithoutTheHealthModule() throws IOException {
+		// Spring Boot drops an auto-configuration by this precomputed condition before it
+		// loads the class's other conditions, which live in the health module.
+		Properties metadata = new Properties();
+		try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-autoconfigure-metadata.properties")) {
+			assertThat(in).isNotNull();
+			metadata.load(in);
+		}
+		assertThat(metadata.getProperty(ResilienceHealthAutoConfiguration.class.getName() + ".ConditionalOnClass"))
+			.isEqualTo(HealthIndicator.class.getName());
 	}
 
 	@Test

@@ -261,7 +261,7 @@ class ResilienceAopAutoConfigurationTests {
 	@Test
 	void lazyBeanIsCheckedWhenItIsCreated() {
 		this.runner
-			.withBean(MissingFallbackService.class,
+			.withBean(MissingFallbackService.class, MissingFallbackService::new,
 					(definition) -> definition.setLazyInit(true))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
