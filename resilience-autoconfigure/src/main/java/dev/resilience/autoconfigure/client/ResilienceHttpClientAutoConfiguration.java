@@ -1,0 +1,47 @@
+package dev.resilience.autoconfigure.client;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Outgoing HTTP: the auto-configured {@code RestClient.Builder} and
+ * {@code WebClient.Builder} send {@code Resilience-Attempt} on retries and turn
+ * {@code 429}/{@code 503} answers into failures that honour {@code Retry-After} and
+ * {@code Resilience-Overloaded}. Off with {@code resilience.http-client.enabled=false}.
+ */
+@AutoConfiguration(beforeName = { "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration",
+		"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "resilience.http-client.enabled", matchIfMissing = true)
+public final class ResilienceHttpClientAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.web.client.RestClient",
+			"org.springframework.boot.restclient.RestClientCustomizer" })
+	static class RestClientConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ResilienceRestClientCustomizer resilienceRestClientCustomizer() {
+			return new ResilienceRestClientCustomizer();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.web.reactive.function.client.WebClient",
+			"org.springframework.boot.webclient.WebClientCustomizer" })
+	static class WebClientConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ResilienceWebClientCustomizer resilienceWebClientCustomizer() {
+			return new ResilienceWebClientCustomizer();
+		}
+
+	}
+
+}
