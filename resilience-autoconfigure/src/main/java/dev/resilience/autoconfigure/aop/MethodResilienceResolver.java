@@ -1,7 +1,9 @@
 package dev.resilience.autoconfigure.aop;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -11,7 +13,10 @@ import java.util.concurrent.Future;
 
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
+import dev.resilience.annotation.Idempotent;
 import dev.resilience.annotation.Retryable;
+import dev.resilience.autoconfigure.slo.InstanceErrorBudgets;
+import dev.resilience.autoconfigure.slo.SloCallRecorder;
 import dev.resilience.core.ResiliencePipeline;
 import dev.resilience.core.ResilienceRegistry;
 import org.springframework.core.MethodClassKey;
@@ -31,8 +36,20 @@ public final class MethodResilienceResolver {
 
 	private final ConcurrentMap<MethodClassKey, Optional<MethodResilience>> cache = new ConcurrentHashMap<>();
 
+	/** The error budgets of the instances, or {@code null} when objectives are not in use. */
+	private final InstanceErrorBudgets errorBudgets;
+
 	public MethodResilienceResolver(ResilienceRegistry registry) {
+		this(registry, null);
+	}
+
+	/**
+	 * @param registry the instances' policies
+	 * @param errorBudgets the instances' error budgets, or {@code null} to record none
+	 */
+	public MethodResilienceResolver(ResilienceRegistry registry, InstanceErrorBudgets errorBudgets) {
 		this.registry = registry;
+		this.errorBudgets = errorBudgets;
 	}
 
 	/**
@@ -102,7 +119,27 @@ public final class MethodResilienceResolver {
 		}
 		FallbackMethod fallback = fallbacks.isEmpty() ? null
 				: FallbackMethod.resolve(method, ClassUtils.getUserClass(targetClass), fallbacks.iterator().next());
-		return new MethodResilience(description, pipeline.build(), fallback);
+		return new MethodResilience(description, pipeline.build(), fallback, sloRecorder(method, targetClass));
+	}
+
+	/** The error budgets of every instance the method's annotations name. */
+	private SloCallRecorder sloRecorder(Method method, Class<?> targetClass) {
+		if (errorBudgets == null) {
+			return SloCallRecorder.NONE;
+		}
+		List<String> names = new ArrayList<>();
+		Idempotent idempotent = ResilienceAnnotations.find(method, targetClass, Idempotent.class);
+		Retryable retryable = ResilienceAnnotations.find(method, targetClass, Retryable.class);
+		CircuitBreaker circuitBreaker = ResilienceAnnotations.find(method, targetClass, CircuitBreaker.class);
+		Bulkhead bulkhead = ResilienceAnnotations.find(method, targetClass, Bulkhead.class);
+		for (String value : new String[] { (idempotent != null) ? idempotent.value() : null,
+				(retryable != null) ? retryable.value() : null,
+				(circuitBreaker != null) ? circuitBreaker.value() : null, (bulkhead != null) ? bulkhead.value() : null }) {
+			if (value != null) {
+				names.add(ResilienceAnnotations.instanceName(value, method, targetClass));
+			}
+		}
+		return errorBudgets.recorder(names, registry.ticker());
 	}
 
 	private static void addFallback(Set<String> fallbacks, String name) {
