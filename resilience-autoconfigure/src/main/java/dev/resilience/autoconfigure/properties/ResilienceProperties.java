@@ -169,7 +169,10 @@ public class ResilienceProperties {
 		/**
 		 * Service level objectives over the application's own HTTP routes, by name: every
 		 * matching request is an event, bad when it answers 5xx or exceeds the latency
-		 * threshold.
+		 * threshold. Each takes path (a PathPattern such as /orders/**, required), method
+		 * (unset: every method) and the keys of an slo section (objective, window,
+		 * latency-threshold, slow-down-at, freeze-at), which default to
+		 * resilience.defaults.slo.
 		 */
 		private final Map<String, HttpSloProperties> http = new LinkedHashMap<>();
 

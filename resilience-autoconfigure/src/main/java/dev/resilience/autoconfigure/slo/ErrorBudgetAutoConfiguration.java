@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -138,6 +139,15 @@ public final class ErrorBudgetAutoConfiguration {
 		ErrorBudgetMeters errorBudgetMeters(MeterRegistry meterRegistry, ErrorBudgetRegistry registry,
 				ErrorBudgetReports reports, ObjectProvider<Ticker> ticker) {
 			return ErrorBudgetMeters.bind(meterRegistry, registry, reports, ticker.getIfUnique(Ticker::system));
+		}
+
+		/**
+		 * Keeps the meters eager under {@code spring.main.lazy-initialization}: nothing
+		 * depends on them, so lazy meters would never be registered.
+		 */
+		@Bean
+		static LazyInitializationExcludeFilter errorBudgetMetersExcludeFilter() {
+			return LazyInitializationExcludeFilter.forBeanTypes(ErrorBudgetMeters.class);
 		}
 
 	}
