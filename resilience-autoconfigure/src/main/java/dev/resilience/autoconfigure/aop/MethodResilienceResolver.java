@@ -129,15 +129,20 @@ public final class MethodResilienceResolver {
 		}
 		List<String> names = new ArrayList<>();
 		Idempotent idempotent = ResilienceAnnotations.find(method, targetClass, Idempotent.class);
+		if (idempotent != null) {
+			names.add(ResilienceAnnotations.instanceName(idempotent.value(), method, targetClass));
+		}
 		Retryable retryable = ResilienceAnnotations.find(method, targetClass, Retryable.class);
+		if (retryable != null) {
+			names.add(ResilienceAnnotations.instanceName(retryable.value(), method, targetClass));
+		}
 		CircuitBreaker circuitBreaker = ResilienceAnnotations.find(method, targetClass, CircuitBreaker.class);
+		if (circuitBreaker != null) {
+			names.add(ResilienceAnnotations.instanceName(circuitBreaker.value(), method, targetClass));
+		}
 		Bulkhead bulkhead = ResilienceAnnotations.find(method, targetClass, Bulkhead.class);
-		for (String value : new String[] { (idempotent != null) ? idempotent.value() : null,
-				(retryable != null) ? retryable.value() : null,
-				(circuitBreaker != null) ? circuitBreaker.value() : null, (bulkhead != null) ? bulkhead.value() : null }) {
-			if (value != null) {
-				names.add(ResilienceAnnotations.instanceName(value, method, targetClass));
-			}
+		if (bulkhead != null) {
+			names.add(ResilienceAnnotations.instanceName(bulkhead.value(), method, targetClass));
 		}
 		return errorBudgets.recorder(names, registry.ticker());
 	}

@@ -141,7 +141,13 @@ public final class JdbcErrorBudgetStore implements ErrorBudgetStore {
 				connection.commit();
 			}
 			catch (SQLException | RuntimeException ex) {
-				connection.rollback();
+				try {
+					connection.rollback();
+				}
+				catch (SQLException rollbackFailure) {
+					// The connection is likely broken; the original failure says why.
+					ex.addSuppressed(rollbackFailure);
+				}
 				throw ex;
 			}
 			finally {

@@ -1,9 +1,11 @@
 package dev.resilience.autoconfigure.slo;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.resilience.core.ExceptionClassifier;
@@ -13,6 +15,7 @@ import dev.resilience.core.time.ManualTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class SloCallRecorderTests {
 
@@ -88,6 +91,35 @@ class SloCallRecorderTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> SloCallRecorder.of(List.of(this.budget), List.of(), this.ticker))
 			.withMessageContaining("one classifier per budget");
+	}
+
+	@Test
+	void recordingACallAndCountingItsMeterAllocatesNothing() {
+		java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		assumeTrue(threads instanceof com.sun.management.ThreadMXBean);
+		com.sun.management.ThreadMXBean allocations = (com.sun.management.ThreadMXBean) threads;
+		assumeTrue(allocations.isThreadAllocatedMemorySupported());
+		ErrorBudgetRegistry onSystemClock = ErrorBudgetRegistry.create();
+		// The meters count every event too: they must not allocate either.
+		ErrorBudgetMeters.bind(new SimpleMeterRegistry(), onSystemClock, ErrorBudgetReports.ofProcess(onSystemClock),
+				this.ticker);
+		SloCallRecorder recorder = SloCallRecorder.of(
+				List.of(onSystemClock.errorBudget("hot", SloConfig.defaults())), List.of(ExceptionClassifier.all()),
+				this.ticker);
+		IOException failure = new IOException("down");
+		for (int i = 0; i < 20_000; i++) {
+			recorder.succeeded(recorder.start());
+			recorder.failed(recorder.start(), failure);
+		}
+		long threadId = Thread.currentThread().getId();
+		long before = allocations.getThreadAllocatedBytes(threadId);
+		for (int i = 0; i < 100_000; i++) {
+			recorder.succeeded(recorder.start());
+			recorder.failed(recorder.start(), failure);
+		}
+		long allocated = allocations.getThreadAllocatedBytes(threadId) - before;
+		// Slack for the measurement itself; one object per call would be >= 3.2 MB.
+		assertThat(allocated).isLessThan(10_000);
 	}
 
 	private SloCallRecorder recorder(ExceptionClassifier failures) {
