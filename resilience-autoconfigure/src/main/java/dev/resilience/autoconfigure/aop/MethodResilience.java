@@ -1,5 +1,6 @@
 package dev.resilience.autoconfigure.aop;
 
+import dev.resilience.autoconfigure.slo.SloCallRecorder;
 import dev.resilience.core.ResiliencePipeline;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
@@ -16,17 +17,29 @@ final class MethodResilience {
 
 	private final FallbackMethod fallback;
 
+	/** Records each logical call, outside every policy and before the fallback. */
+	private final SloCallRecorder slo;
+
 	MethodResilience(String description, ResiliencePipeline pipeline, FallbackMethod fallback) {
+		this(description, pipeline, fallback, SloCallRecorder.NONE);
+	}
+
+	MethodResilience(String description, ResiliencePipeline pipeline, FallbackMethod fallback, SloCallRecorder slo) {
 		this.description = description;
 		this.pipeline = pipeline;
 		this.fallback = fallback;
+		this.slo = slo;
 	}
 
 	Object invoke(MethodInvocation invocation) throws Throwable {
+		long sloStart = slo.start();
 		try {
-			return pipeline.execute(() -> proceed(invocation));
+			Object result = pipeline.execute(() -> proceed(invocation));
+			slo.succeeded(sloStart);
+			return result;
 		}
 		catch (Throwable ex) {
+			slo.failed(sloStart, ex);
 			if (fallback != null && fallback.handles(ex)) {
 				return fallback.invoke(invocation.getThis(), invocation.getArguments(), ex);
 			}

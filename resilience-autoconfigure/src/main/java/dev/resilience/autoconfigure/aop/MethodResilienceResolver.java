@@ -1,7 +1,9 @@
 package dev.resilience.autoconfigure.aop;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -11,7 +13,10 @@ import java.util.concurrent.Future;
 
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
+import dev.resilience.annotation.Idempotent;
 import dev.resilience.annotation.Retryable;
+import dev.resilience.autoconfigure.slo.InstanceErrorBudgets;
+import dev.resilience.autoconfigure.slo.SloCallRecorder;
 import dev.resilience.core.ResiliencePipeline;
 import dev.resilience.core.ResilienceRegistry;
 import org.springframework.core.MethodClassKey;
@@ -31,8 +36,20 @@ public final class MethodResilienceResolver {
 
 	private final ConcurrentMap<MethodClassKey, Optional<MethodResilience>> cache = new ConcurrentHashMap<>();
 
+	/** The error budgets of the instances, or {@code null} when objectives are not in use. */
+	private final InstanceErrorBudgets errorBudgets;
+
 	public MethodResilienceResolver(ResilienceRegistry registry) {
+		this(registry, null);
+	}
+
+	/**
+	 * @param registry the instances' policies
+	 * @param errorBudgets the instances' error budgets, or {@code null} to record none
+	 */
+	public MethodResilienceResolver(ResilienceRegistry registry, InstanceErrorBudgets errorBudgets) {
 		this.registry = registry;
+		this.errorBudgets = errorBudgets;
 	}
 
 	/**
@@ -102,7 +119,32 @@ public final class MethodResilienceResolver {
 		}
 		FallbackMethod fallback = fallbacks.isEmpty() ? null
 				: FallbackMethod.resolve(method, ClassUtils.getUserClass(targetClass), fallbacks.iterator().next());
-		return new MethodResilience(description, pipeline.build(), fallback);
+		return new MethodResilience(description, pipeline.build(), fallback, sloRecorder(method, targetClass));
+	}
+
+	/** The error budgets of every instance the method's annotations name. */
+	private SloCallRecorder sloRecorder(Method method, Class<?> targetClass) {
+		if (errorBudgets == null) {
+			return SloCallRecorder.NONE;
+		}
+		List<String> names = new ArrayList<>();
+		Idempotent idempotent = ResilienceAnnotations.find(method, targetClass, Idempotent.class);
+		if (idempotent != null) {
+			names.add(ResilienceAnnotations.instanceName(idempotent.value(), method, targetClass));
+		}
+		Retryable retryable = ResilienceAnnotations.find(method, targetClass, Retryable.class);
+		if (retryable != null) {
+			names.add(ResilienceAnnotations.instanceName(retryable.value(), method, targetClass));
+		}
+		CircuitBreaker circuitBreaker = ResilienceAnnotations.find(method, targetClass, CircuitBreaker.class);
+		if (circuitBreaker != null) {
+			names.add(ResilienceAnnotations.instanceName(circuitBreaker.value(), method, targetClass));
+		}
+		Bulkhead bulkhead = ResilienceAnnotations.find(method, targetClass, Bulkhead.class);
+		if (bulkhead != null) {
+			names.add(ResilienceAnnotations.instanceName(bulkhead.value(), method, targetClass));
+		}
+		return errorBudgets.recorder(names, registry.ticker());
 	}
 
 	private static void addFallback(Set<String> fallbacks, String name) {

@@ -1,6 +1,7 @@
 package dev.resilience.autoconfigure.aop;
 
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
+import dev.resilience.autoconfigure.slo.InstanceErrorBudgets;
 import dev.resilience.core.ResilienceRegistry;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
@@ -35,8 +36,9 @@ public final class ResilienceAopAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MethodResilienceResolver methodResilienceResolver(ResilienceRegistry registry) {
-		return new MethodResilienceResolver(registry);
+	MethodResilienceResolver methodResilienceResolver(ResilienceRegistry registry,
+			ObjectProvider<InstanceErrorBudgets> errorBudgets) {
+		return new MethodResilienceResolver(registry, errorBudgets.getIfAvailable());
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package dev.resilience.autoconfigure.properties;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -58,6 +59,18 @@ public final class ResilienceConfigurationValidator implements InitializingBean 
 		for (String name : this.properties.getInstances().keySet()) {
 			this.resolver.resolve(name);
 		}
+		checkHttpSlos();
+	}
+
+	private void checkHttpSlos() {
+		for (String name : this.resolver.httpSlos().keySet()) {
+			if (this.properties.getInstances().containsKey(name)
+					&& this.resolver.resolve(name).isConfigured(PolicySection.SLO)) {
+				// Both would record into one error budget of that name.
+				throw ResilienceConfigurationException.invalidValue("resilience.slo.http." + name, name,
+						"must not share its name with an instance that has an slo section", null);
+			}
+		}
 	}
 
 	private void checkKeysAreKnown() {
@@ -90,6 +103,11 @@ public final class ResilienceConfigurationValidator implements InitializingBean 
 		if (this.properties.getIdempotency().getStore() == null) {
 			throw ResilienceConfigurationException.invalidValue("resilience.idempotency.store", null,
 					"must be one of memory, jdbc, redis", null);
+		}
+		Duration flushInterval = this.properties.getSlo().getFlushInterval();
+		if (flushInterval == null || flushInterval.isNegative() || flushInterval.isZero()) {
+			throw ResilienceConfigurationException.invalidValue("resilience.slo.flush-interval", flushInterval,
+					"must be > 0", null);
 		}
 		String status = this.properties.getHealth().getOpenCircuitStatus();
 		if (status == null || status.isBlank()) {

@@ -3,7 +3,10 @@ package dev.resilience.autoconfigure.properties;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -33,9 +36,15 @@ public final class ResiliencePolicyResolver {
 
 	private static final String DEFAULTS_PREFIX = PREFIX + ".defaults";
 
+	private static final List<String> HTTP_METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+			"OPTIONS", "TRACE");
+
 	private final ResilienceProperties properties;
 
 	private final Map<String, ResolvedPolicy> resolved = new ConcurrentHashMap<>();
+
+	/** The HTTP objectives once resolved; {@code null} before. */
+	private volatile Map<String, HttpSloSettings> httpSlos;
 
 	/**
 	 * @param properties the bound properties
@@ -85,6 +94,70 @@ public final class ResiliencePolicyResolver {
 	 */
 	public String openCircuitStatus() {
 		return this.properties.getHealth().getOpenCircuitStatus();
+	}
+
+	/**
+	 * The service level objectives over HTTP routes, {@code resilience.slo.http.<name>}.
+	 * Objective settings a route does not set are inherited from
+	 * {@code resilience.defaults.slo}, then from the built-in defaults.
+	 * @return the objectives by name, in configuration order
+	 * @throws ResilienceConfigurationException if a value breaks a rule
+	 */
+	public Map<String, HttpSloSettings> httpSlos() {
+		Map<String, HttpSloSettings> slos = this.httpSlos;
+		if (slos == null) {
+			// Benign race: concurrent first calls resolve equal maps.
+			slos = resolveHttpSlos();
+			this.httpSlos = slos;
+		}
+		return slos;
+	}
+
+	/**
+	 * @return where the error budgets' counts are kept: {@code resilience.slo.store}, or
+	 * when unset the kind of {@code resilience.idempotency.store}
+	 */
+	public SloStoreType sloStore() {
+		SloStoreType store = this.properties.getSlo().getStore();
+		if (store != null) {
+			return store;
+		}
+		IdempotencyStoreType idempotencyStore = this.properties.getIdempotency().getStore();
+		return (idempotencyStore != null) ? SloStoreType.valueOf(idempotencyStore.name()) : SloStoreType.MEMORY;
+	}
+
+	/**
+	 * @return how often an instance writes its error budgets' counts to a shared store
+	 */
+	public Duration sloFlushInterval() {
+		return this.properties.getSlo().getFlushInterval();
+	}
+
+	private Map<String, HttpSloSettings> resolveHttpSlos() {
+		Map<String, HttpSloSettings> slos = new LinkedHashMap<>();
+		for (Map.Entry<String, HttpSloProperties> entry : this.properties.getSlo().getHttp().entrySet()) {
+			String name = entry.getKey();
+			HttpSloProperties http = entry.getValue();
+			String prefix = PREFIX + ".slo.http" + mapKey(name);
+			String path = http.getPath();
+			if (path == null || !path.startsWith("/")) {
+				throw ResilienceConfigurationException.invalidValue(prefix + ".path", path,
+						"must be a path pattern starting with / (such as /orders/**)", null);
+			}
+			String method = null;
+			if (http.getMethod() != null) {
+				method = http.getMethod().trim().toUpperCase(Locale.ROOT);
+				if (!HTTP_METHODS.contains(method)) {
+					throw ResilienceConfigurationException.invalidValue(prefix + ".method", http.getMethod(),
+							"must be one of " + String.join(", ", HTTP_METHODS), null);
+				}
+			}
+			SloSettings slo = slo(SectionMerger.<SloProperties>forInstance(http, this.properties.getDefaults().getSlo(),
+					prefix, DEFAULTS_PREFIX + "." + PolicySection.SLO.propertyName()),
+					EnumSet.noneOf(PolicySection.class));
+			slos.put(name, new HttpSloSettings(name, path, method, slo));
+		}
+		return Collections.unmodifiableMap(slos);
 	}
 
 	/**
@@ -227,9 +300,13 @@ public final class ResiliencePolicyResolver {
 	}
 
 	private static String instancePrefix(String name) {
+		return PREFIX + ".instances" + mapKey(name);
+	}
+
+	private static String mapKey(String name) {
 		// Names with dots or other special characters must be written in brackets.
 		boolean plain = name.chars().allMatch((c) -> (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
-		return PREFIX + ".instances" + (plain ? "." + name : "[" + name + "]");
+		return plain ? "." + name : "[" + name + "]";
 	}
 
 }

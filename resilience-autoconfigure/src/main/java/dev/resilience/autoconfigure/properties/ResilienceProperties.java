@@ -50,6 +50,12 @@ public class ResilienceProperties {
 	 */
 	private final HttpClient httpClient = new HttpClient();
 
+	/**
+	 * Error budgets shared by every service level objective: where their counts are kept,
+	 * and the objectives over the application's own HTTP routes.
+	 */
+	private final Slo slo = new Slo();
+
 	public InstanceProperties getDefaults() {
 		return this.defaults;
 	}
@@ -72,6 +78,10 @@ public class ResilienceProperties {
 
 	public HttpClient getHttpClient() {
 		return this.httpClient;
+	}
+
+	public Slo getSlo() {
+		return this.slo;
 	}
 
 	/**
@@ -174,6 +184,57 @@ public class ResilienceProperties {
 
 		public void setEnabled(Boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * Error budgets shared by every service level objective.
+	 */
+	public static class Slo {
+
+		/**
+		 * Where the error budgets' counts are kept. With jdbc or redis every instance of
+		 * the application writes its counts there, /actuator/errorbudgets reports the
+		 * fleet's budget, and the budget survives restarts; with memory each instance
+		 * reports its own, since it started. Unset: the same as resilience.idempotency.store.
+		 */
+		private SloStoreType store;
+
+		/**
+		 * How often an instance writes its counts to a jdbc or redis store; it also writes
+		 * them when it shuts down.
+		 */
+		private Duration flushInterval = Duration.ofSeconds(10);
+
+		/**
+		 * Service level objectives over the application's own HTTP routes, by name: every
+		 * matching request is an event, bad when it answers 5xx or exceeds the latency
+		 * threshold. Each takes path (a PathPattern such as /orders/**, required), method
+		 * (unset: every method) and the keys of an slo section (objective, window,
+		 * latency-threshold, slow-down-at, freeze-at), which default to
+		 * resilience.defaults.slo.
+		 */
+		private final Map<String, HttpSloProperties> http = new LinkedHashMap<>();
+
+		public SloStoreType getStore() {
+			return this.store;
+		}
+
+		public void setStore(SloStoreType store) {
+			this.store = store;
+		}
+
+		public Duration getFlushInterval() {
+			return this.flushInterval;
+		}
+
+		public void setFlushInterval(Duration flushInterval) {
+			this.flushInterval = flushInterval;
+		}
+
+		public Map<String, HttpSloProperties> getHttp() {
+			return this.http;
 		}
 
 	}

@@ -15,7 +15,7 @@ public class SloProperties {
 	private Double objective;
 
 	/**
-	 * Window over which the objective is measured. Default: 30d.
+	 * Window over which the objective is measured, in [3d, 100d]. Default: 30d.
 	 */
 	private Duration window;
 

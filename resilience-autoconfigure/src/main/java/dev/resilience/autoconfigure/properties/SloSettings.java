@@ -4,13 +4,15 @@ import java.time.Duration;
 
 import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.internal.Checks;
+import dev.resilience.core.slo.SloConfig;
 
 /**
  * Resolved settings of an instance's service level objective, validated on construction.
  *
  * @param objective percent of events that must be good, in (0, 100); 100 would leave no
  * error budget to measure
- * @param window window over which the objective is measured
+ * @param window window over which the objective is measured, in [3d, 100d]: the longest
+ * burn-rate alert window (3d) must fit in it, and the error budget's memory grows with it
  * @param latencyThreshold a call slower than this is a bad event even when it succeeds;
  * {@code null} when only failures are bad events
  * @param slowDownAt percent of the budget consumed at which the policy becomes SLOW_DOWN
@@ -35,7 +37,10 @@ public record SloSettings(double objective, Duration window, Duration latencyThr
 		if (!(objective > 0 && objective < 100)) {
 			throw new InvalidConfigException("objective", "must be in (0, 100)", objective);
 		}
-		Checks.positive("window", window);
+		Checks.notNull("window", window);
+		if (window.compareTo(SloConfig.MIN_WINDOW) < 0 || window.compareTo(SloConfig.MAX_WINDOW) > 0) {
+			throw new InvalidConfigException("window", "must be in [3d, 100d]", window);
+		}
 		if (latencyThreshold != null) {
 			Checks.positive("latencyThreshold", latencyThreshold);
 		}
@@ -52,6 +57,13 @@ public record SloSettings(double objective, Duration window, Duration latencyThr
 	 */
 	public static SloSettings defaults() {
 		return new SloSettings(DEFAULT_OBJECTIVE, DEFAULT_WINDOW, null, DEFAULT_SLOW_DOWN_AT, DEFAULT_FREEZE_AT);
+	}
+
+	/**
+	 * @return the settings as the error budget engine takes them
+	 */
+	public SloConfig toConfig() {
+		return new SloConfig(this.objective, this.window, this.latencyThreshold, this.slowDownAt, this.freezeAt);
 	}
 
 	/**
