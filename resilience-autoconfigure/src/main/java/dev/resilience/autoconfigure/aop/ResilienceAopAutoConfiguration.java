@@ -1,6 +1,7 @@
 package dev.resilience.autoconfigure.aop;
 
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
+import dev.resilience.autoconfigure.idempotency.IdempotentMethods;
 import dev.resilience.core.ResilienceRegistry;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,8 +35,9 @@ public final class ResilienceAopAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MethodResilienceResolver methodResilienceResolver(ResilienceRegistry registry) {
-		return new MethodResilienceResolver(registry);
+	MethodResilienceResolver methodResilienceResolver(ResilienceRegistry registry,
+			ObjectProvider<IdempotentMethods> idempotentMethods) {
+		return new MethodResilienceResolver(registry, idempotentMethods::getIfAvailable);
 	}
 
 	@Bean
