@@ -22,6 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
@@ -50,12 +51,12 @@ public final class IdempotencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	IdempotencyStore idempotencyStore(ResiliencePolicyResolver resolver, ObjectProvider<Ticker> ticker,
-			ListableBeanFactory beanFactory) {
+			ApplicationContext context) {
 		switch (resolver.idempotencyStore()) {
 			case JDBC:
-				return SharedStores.jdbc(beanFactory);
+				return SharedStores.jdbc(context, context.getClassLoader());
 			case REDIS:
-				return SharedStores.redis(beanFactory);
+				return SharedStores.redis(context, context.getClassLoader());
 			case MEMORY:
 			default:
 				return InMemoryIdempotencyStore.create(InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES,
@@ -92,9 +93,8 @@ public final class IdempotencyAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	IdempotencyPrincipalResolver idempotencyPrincipalResolver() {
-		if (ClassUtils.isPresent(SpringSecurityPrincipalResolver.SECURITY_CONTEXT_HOLDER,
-				IdempotencyAutoConfiguration.class.getClassLoader())) {
+	IdempotencyPrincipalResolver idempotencyPrincipalResolver(ApplicationContext context) {
+		if (ClassUtils.isPresent(SpringSecurityPrincipalResolver.SECURITY_CONTEXT_HOLDER, context.getClassLoader())) {
 			return new SpringSecurityPrincipalResolver();
 		}
 		return IdempotencyPrincipalResolver.ANONYMOUS;
@@ -103,9 +103,9 @@ public final class IdempotencyAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	IdempotentMethods idempotentMethods(IdempotencyRegistry registry, IdempotencyPrincipalResolver principals,
-			ListableBeanFactory beanFactory) {
-		MethodSerialization serialization = ClassUtils.isPresent(JSON_MAPPER,
-				IdempotencyAutoConfiguration.class.getClassLoader()) ? Json.serialization(beanFactory) : null;
+			ApplicationContext context) {
+		MethodSerialization serialization = ClassUtils.isPresent(JSON_MAPPER, context.getClassLoader())
+				? Json.serialization(context) : null;
 		return new IdempotentMethods(registry, serialization, principals);
 	}
 

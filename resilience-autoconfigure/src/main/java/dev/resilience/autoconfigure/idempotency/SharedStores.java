@@ -24,9 +24,9 @@ final class SharedStores {
 	private SharedStores() {
 	}
 
-	static IdempotencyStore jdbc(ListableBeanFactory beanFactory) {
+	static IdempotencyStore jdbc(ListableBeanFactory beanFactory, ClassLoader classLoader) {
 		if (!ClassUtils.isPresent("org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy",
-				SharedStores.class.getClassLoader())) {
+				classLoader)) {
 			throw missing("jdbc", "Spring JDBC on the classpath (add spring-boot-starter-jdbc and a JDBC driver)");
 		}
 		DataSource dataSource = beanFactory.getBeanProvider(DataSource.class).getIfUnique();
@@ -37,9 +37,8 @@ final class SharedStores {
 		return Jdbc.create(dataSource);
 	}
 
-	static IdempotencyStore redis(ListableBeanFactory beanFactory) {
-		if (!ClassUtils.isPresent("org.springframework.data.redis.connection.RedisConnectionFactory",
-				SharedStores.class.getClassLoader())) {
+	static IdempotencyStore redis(ListableBeanFactory beanFactory, ClassLoader classLoader) {
+		if (!ClassUtils.isPresent("org.springframework.data.redis.connection.RedisConnectionFactory", classLoader)) {
 			throw missing("redis", "Spring Data Redis on the classpath (add spring-boot-starter-data-redis)");
 		}
 		return Redis.create(beanFactory);
