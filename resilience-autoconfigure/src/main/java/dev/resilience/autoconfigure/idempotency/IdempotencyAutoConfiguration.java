@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.HandlerAdapter;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 
 /**
  * Idempotency: the {@link IdempotencyStore} chosen by {@code resilience.idempotency.store}
@@ -34,8 +35,9 @@ import org.springframework.web.servlet.HandlerAdapter;
  * {@code redis} on its {@code RedisConnectionFactory}; a store bean of the application's
  * own wins), the {@link IdempotencyRegistry} of instances, {@code @Idempotent} support for
  * methods (results stored as JSON with the application's mapper) and for Spring MVC
- * handlers (keyed by the {@code Idempotency-Key} header), and the
- * {@code resilience.idempotency.requests} meters.
+ * handlers (keyed by the {@code Idempotency-Key} header), the
+ * {@code resilience.idempotency.requests} meters, and a periodic removal of expired keys
+ * from the memory and JDBC stores.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class, afterName = {
 		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -98,6 +100,11 @@ public final class IdempotencyAutoConfiguration {
 			return new SpringSecurityPrincipalResolver();
 		}
 		return IdempotencyPrincipalResolver.ANONYMOUS;
+	}
+
+	@Bean
+	ExpiredKeysCleanup idempotencyExpiredKeysCleanup(IdempotencyStore store, ApplicationContext context) {
+		return ExpiredKeysCleanup.of(store, context.getClassLoader());
 	}
 
 	@Bean
@@ -173,8 +180,9 @@ public final class IdempotencyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		IdempotentHandlerAdapter idempotentHandlerAdapter(IdempotencyRegistry registry,
-				IdempotencyPrincipalResolver principals, ObjectProvider<HandlerAdapter> adapters) {
-			return new IdempotentHandlerAdapter(registry, principals, adapters);
+				IdempotencyPrincipalResolver principals, ObjectProvider<HandlerAdapter> adapters,
+				ObjectProvider<RequestMappingInfoHandlerMapping> mappings) {
+			return new IdempotentHandlerAdapter(registry, principals, adapters, mappings);
 		}
 
 	}

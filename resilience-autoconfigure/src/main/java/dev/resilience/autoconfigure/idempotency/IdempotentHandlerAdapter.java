@@ -17,6 +17,7 @@ import dev.resilience.core.idempotency.IdempotencyResult;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -28,6 +29,7 @@ import org.springframework.web.context.request.async.WebAsyncTask;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerAdapter;
 import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -44,10 +46,10 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * {@code ResilienceProblemDetailsResolver} turns into 400, 422, 409 and 503.
  * <p>
  * The handler must write its response body itself ({@code @ResponseBody},
- * {@code ResponseEntity}); a view or an asynchronous result cannot be stored and is
- * refused at the first request with a message naming the handler.
+ * {@code ResponseEntity}); a view or an asynchronous result cannot be stored, and such a
+ * handler stops start-up with a message naming it.
  */
-public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered {
+public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, SmartInitializingSingleton {
 
 	/** The request header that carries the key. */
 	public static final String KEY_HEADER = "Idempotency-Key";
@@ -63,15 +65,29 @@ public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered {
 
 	private final ObjectProvider<HandlerAdapter> adapters;
 
+	private final ObjectProvider<RequestMappingInfoHandlerMapping> mappings;
+
 	private final ConcurrentMap<MethodClassKey, Optional<WebHandler>> handlers = new ConcurrentHashMap<>();
 
 	private volatile List<HandlerAdapter> delegates;
 
 	IdempotentHandlerAdapter(IdempotencyRegistry registry, IdempotencyPrincipalResolver principals,
-			ObjectProvider<HandlerAdapter> adapters) {
+			ObjectProvider<HandlerAdapter> adapters, ObjectProvider<RequestMappingInfoHandlerMapping> mappings) {
 		this.registry = registry;
 		this.principals = principals;
 		this.adapters = adapters;
+		this.mappings = mappings;
+	}
+
+	/**
+	 * Resolves every mapped handler once the context is up, so that an idempotent handler
+	 * that cannot be supported stops start-up, and its instance shows in the actuator
+	 * endpoint before the first request.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		mappings.orderedStream()
+			.forEach((mapping) -> mapping.getHandlerMethods().values().forEach(this::webHandler));
 	}
 
 	@Override

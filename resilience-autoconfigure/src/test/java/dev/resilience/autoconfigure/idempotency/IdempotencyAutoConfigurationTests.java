@@ -16,6 +16,7 @@ import dev.resilience.core.idempotency.IdempotencyStore;
 import dev.resilience.core.idempotency.InMemoryIdempotencyStore;
 import dev.resilience.core.idempotency.StoredResult;
 import dev.resilience.core.idempotency.ResultCodec;
+import dev.resilience.core.time.ManualTicker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -100,6 +101,54 @@ class IdempotencyAutoConfigurationTests {
 					.idempotency("payments")
 					.execute(IdempotencyRequest.of("k", "fp"), TEXT, () -> "paid");
 				assertThat(result).isEqualTo("paid");
+			});
+	}
+
+	@Test
+	void cleanupDeletesExpiredRowsOfTheJdbcStore() {
+		DriverManagerDataSource dataSource = new DriverManagerDataSource("jdbc:h2:mem:idem-cleanup;DB_CLOSE_DELAY=-1",
+				"sa", "");
+		runner.withPropertyValues("resilience.idempotency.store=jdbc")
+			.withBean(DataSource.class, () -> dataSource)
+			.run((context) -> {
+				// A claim whose lease ended an hour ago by the database's clock.
+				JdbcIdempotencyStore.builder(dataSource)
+					.clock(new MutableClock(System.currentTimeMillis() - 3_600_000))
+					.build()
+					.claim(dev.resilience.core.idempotency.IdempotencyKey.of("orders", null, "old"), "fp",
+							Duration.ofSeconds(30));
+				ExpiredKeysCleanup cleanup = context.getBean(ExpiredKeysCleanup.class);
+
+				assertThat(cleanup.isRunning()).isTrue();
+				assertThat(cleanup.runOnce()).isEqualTo(1);
+				assertThat(cleanup.runOnce()).isZero();
+			});
+	}
+
+	@Test
+	void cleanupEvictsExpiredEntriesOfTheMemoryStore() {
+		ManualTicker ticker = ManualTicker.create();
+		runner.withBean(ManualTicker.class, () -> ticker).run((context) -> {
+			context.getBean(IdempotencyRegistry.class)
+				.idempotency("orders")
+				.execute(IdempotencyRequest.of("k", "fp"), TEXT, () -> "ok");
+			ExpiredKeysCleanup cleanup = context.getBean(ExpiredKeysCleanup.class);
+			assertThat(cleanup.runOnce()).isZero();
+
+			ticker.advance(Duration.ofHours(24).plusMillis(1));
+
+			assertThat(cleanup.runOnce()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void cleanupLeavesOtherStoresAlone() {
+		runner.withPropertyValues("resilience.idempotency.store=redis")
+			.withBean(LettuceConnectionFactory.class,
+					() -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379)))
+			.run((context) -> {
+				assertThat(context.getBean(ExpiredKeysCleanup.class).isRunning()).isFalse();
+				assertThat(context.getBean(ExpiredKeysCleanup.class).runOnce()).isZero();
 			});
 	}
 

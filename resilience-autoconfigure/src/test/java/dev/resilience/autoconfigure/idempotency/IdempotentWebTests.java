@@ -2,6 +2,7 @@ package dev.resilience.autoconfigure.idempotency;
 
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,6 +13,7 @@ import dev.resilience.annotation.Idempotent;
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.autoconfigure.aop.ResilienceAopAutoConfiguration;
 import dev.resilience.autoconfigure.web.ResilienceWebMvcAutoConfiguration;
+import dev.resilience.core.idempotency.IdempotencyOutcome;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,7 @@ import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.stereotype.Controller;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
@@ -169,8 +172,30 @@ class IdempotentWebTests {
 					post("/orders/quote").contentType(MediaType.APPLICATION_JSON).content("{\"amountCents\":1}"));
 
 			assertThat(response.getStatus()).isEqualTo(200);
-			assertThat(context.getBean(IdempotencyRegistry.class).find("orders")).isEmpty();
+			assertThat(context.getBean(IdempotencyRegistry.class).outcomes("orders"))
+				.containsEntry(IdempotencyOutcome.EXECUTED, 0L);
 		});
+	}
+
+	@Test
+	void idempotentHandlersAreResolvedAtStartUp() {
+		runner.run((context) -> assertThat(context.getBean(IdempotencyRegistry.class).find("orders")).isPresent());
+	}
+
+	@Test
+	void idempotentHandlerThatRendersAViewStopsStartUp() {
+		WEB.withUserConfiguration(ViewController.class).run((context) -> assertThat(context).hasFailed()
+			.getFailure()
+			.hasMessageContaining("ViewController.confirm()")
+			.hasMessageContaining("renders a view"));
+	}
+
+	@Test
+	void idempotentHandlerThatAnswersAsynchronouslyStopsStartUp() {
+		WEB.withUserConfiguration(AsyncController.class).run((context) -> assertThat(context).hasFailed()
+			.getFailure()
+			.hasMessageContaining("AsyncController.confirm()")
+			.hasMessageContaining("must answer synchronously"));
 	}
 
 	static MockHttpServletRequestBuilder order(String key, long amountCents) {
@@ -193,6 +218,28 @@ class IdempotentWebTests {
 		final CountDownLatch entered = new CountDownLatch(1);
 
 		volatile CountDownLatch hold;
+
+	}
+
+	@Controller
+	static class ViewController {
+
+		@PostMapping("/confirm")
+		@Idempotent
+		public String confirm() {
+			return "confirmed";
+		}
+
+	}
+
+	@RestController
+	static class AsyncController {
+
+		@PostMapping("/confirm")
+		@Idempotent
+		public CompletableFuture<String> confirm() {
+			return CompletableFuture.completedFuture("confirmed");
+		}
 
 	}
 
