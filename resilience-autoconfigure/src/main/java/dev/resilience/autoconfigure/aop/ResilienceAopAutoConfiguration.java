@@ -18,7 +18,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * Applies {@code @Retryable}, {@code @CircuitBreaker} and {@code @Bulkhead} to the
+ * Applies {@code @Idempotent}, {@code @Retryable}, {@code @CircuitBreaker} and {@code @Bulkhead} to the
  * application's beans through one advisor, and checks every annotated method when its
  * bean is created.
  */

@@ -32,6 +32,7 @@ import org.springframework.test.web.servlet.setup.MockMvcBuilders;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -178,6 +179,24 @@ class IdempotentWebTests {
 	}
 
 	@Test
+	void formPostsAreFingerprintedByTheirParameters() {
+		runner.run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			MockHttpServletResponse first = perform(mvc, form("f-1", "1250"));
+
+			MockHttpServletResponse duplicate = perform(mvc, form("f-1", "1250"));
+			MockHttpServletResponse reused = perform(mvc, form("f-1", "9900"));
+
+			assertThat(first.getStatus()).isEqualTo(200);
+			assertThat(first.getContentAsString()).contains("1250");
+			assertThat(duplicate.getHeader(IdempotentHandlerAdapter.REPLAYED_HEADER)).isEqualTo("true");
+			assertThat(duplicate.getContentAsString()).isEqualTo(first.getContentAsString());
+			assertThat(reused.getStatus()).isEqualTo(422);
+			assertThat(probe.executions).hasValue(1);
+		});
+	}
+
+	@Test
 	void idempotentHandlersAreResolvedAtStartUp() {
 		runner.run((context) -> assertThat(context.getBean(IdempotencyRegistry.class).find("orders")).isPresent());
 	}
@@ -202,6 +221,12 @@ class IdempotentWebTests {
 		return post("/orders").header(IdempotentHandlerAdapter.KEY_HEADER, key)
 			.contentType(MediaType.APPLICATION_JSON)
 			.content("{\"amountCents\":" + amountCents + "}");
+	}
+
+	private static MockHttpServletRequestBuilder form(String key, String amountCents) {
+		return post("/orders/form").header(IdempotentHandlerAdapter.KEY_HEADER, key)
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.content("amountCents=" + amountCents);
 	}
 
 	static MockHttpServletResponse perform(MockMvc mvc, MockHttpServletRequestBuilder request) throws Exception {
@@ -284,6 +309,13 @@ class IdempotentWebTests {
 			response.setHeader("Authorization", "Bearer secret");
 			response.setHeader("WWW-Authenticate", "Basic");
 			return Map.of("orderId", UUID.randomUUID().toString(), "amountCents", order.get("amountCents"));
+		}
+
+		@PostMapping("/form")
+		@Idempotent("forms")
+		public Map<String, Object> placeForm(@RequestParam long amountCents) {
+			probe.executions.incrementAndGet();
+			return Map.of("orderId", UUID.randomUUID().toString(), "amountCents", amountCents);
 		}
 
 		@PostMapping("/quote")
