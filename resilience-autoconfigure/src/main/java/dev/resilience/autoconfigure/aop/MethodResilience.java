@@ -1,13 +1,14 @@
 package dev.resilience.autoconfigure.aop;
 
+import dev.resilience.autoconfigure.idempotency.IdempotentMethodInvoker;
 import dev.resilience.autoconfigure.slo.SloCallRecorder;
 import dev.resilience.core.ResiliencePipeline;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
 
 /**
- * What the annotations of one method resolve to, built once per method: the pipeline of
- * its retry, circuit breaker and bulkhead, and its fallback.
+ * What the annotations of one method resolve to, built once per method: its idempotency,
+ * the pipeline of its retry, circuit breaker and bulkhead, and its fallback.
  */
 final class MethodResilience {
 
@@ -17,24 +18,47 @@ final class MethodResilience {
 
 	private final FallbackMethod fallback;
 
-	/** Records each logical call, outside every policy and before the fallback. */
+	/** {@code @Idempotent} with a key expression, or {@code null}. */
+	private final IdempotentMethodInvoker idempotent;
+
+	/**
+	 * Records each logical call once, outside retry, breaker and bulkhead and before the
+	 * fallback; inside idempotency, so that a replayed duplicate (which never reaches the
+	 * dependency) is not an event.
+	 */
 	private final SloCallRecorder slo;
 
 	MethodResilience(String description, ResiliencePipeline pipeline, FallbackMethod fallback) {
-		this(description, pipeline, fallback, SloCallRecorder.NONE);
+		this(description, pipeline, fallback, null, SloCallRecorder.NONE);
 	}
 
-	MethodResilience(String description, ResiliencePipeline pipeline, FallbackMethod fallback, SloCallRecorder slo) {
+	/**
+	 * @param pipeline may be {@code null} when the method is only idempotent
+	 * @param idempotent may be {@code null} when the method is not idempotent
+	 * @param slo the method's SLO recorder, {@link SloCallRecorder#NONE} for none
+	 */
+	MethodResilience(String description, ResiliencePipeline pipeline, FallbackMethod fallback,
+			IdempotentMethodInvoker idempotent, SloCallRecorder slo) {
 		this.description = description;
 		this.pipeline = pipeline;
 		this.fallback = fallback;
+		this.idempotent = idempotent;
 		this.slo = slo;
 	}
 
 	Object invoke(MethodInvocation invocation) throws Throwable {
+		if (idempotent != null) {
+			// Outermost: a duplicate is answered before any retry, breaker or bulkhead, and a
+			// fallback's answer is stored like the method's own.
+			return idempotent.invoke(invocation.getThis(), invocation.getArguments(), () -> invokeProtected(invocation));
+		}
+		return invokeProtected(invocation);
+	}
+
+	private Object invokeProtected(MethodInvocation invocation) throws Throwable {
 		long sloStart = slo.start();
 		try {
-			Object result = pipeline.execute(() -> proceed(invocation));
+			Object result = (pipeline != null) ? pipeline.execute(() -> proceed(invocation)) : proceed(invocation);
 			slo.succeeded(sloStart);
 			return result;
 		}
@@ -66,9 +90,13 @@ final class MethodResilience {
 		return fallback;
 	}
 
+	IdempotentMethodInvoker idempotent() {
+		return idempotent;
+	}
+
 	@Override
 	public String toString() {
-		return description + " -> " + pipeline;
+		return description + " -> " + ((idempotent != null) ? idempotent + ", " : "") + pipeline;
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
@@ -17,6 +18,8 @@ import dev.resilience.annotation.Idempotent;
 import dev.resilience.annotation.Retryable;
 import dev.resilience.autoconfigure.slo.InstanceErrorBudgets;
 import dev.resilience.autoconfigure.slo.SloCallRecorder;
+import dev.resilience.autoconfigure.idempotency.IdempotentMethodInvoker;
+import dev.resilience.autoconfigure.idempotency.IdempotentMethods;
 import dev.resilience.core.ResiliencePipeline;
 import dev.resilience.core.ResilienceRegistry;
 import org.springframework.core.MethodClassKey;
@@ -39,8 +42,11 @@ public final class MethodResilienceResolver {
 	/** The error budgets of the instances, or {@code null} when objectives are not in use. */
 	private final InstanceErrorBudgets errorBudgets;
 
+	/** Looked up when the first {@code @Idempotent} method is resolved; may supply null. */
+	private final Supplier<IdempotentMethods> idempotentMethods;
+
 	public MethodResilienceResolver(ResilienceRegistry registry) {
-		this(registry, null);
+		this(registry, null, () -> null);
 	}
 
 	/**
@@ -48,8 +54,29 @@ public final class MethodResilienceResolver {
 	 * @param errorBudgets the instances' error budgets, or {@code null} to record none
 	 */
 	public MethodResilienceResolver(ResilienceRegistry registry, InstanceErrorBudgets errorBudgets) {
+		this(registry, errorBudgets, () -> null);
+	}
+
+	/**
+	 * @param registry the circuit breakers, retries and bulkheads
+	 * @param idempotentMethods supplies {@code @Idempotent} support, or {@code null} when
+	 * the idempotency auto-configuration is off
+	 */
+	public MethodResilienceResolver(ResilienceRegistry registry, Supplier<IdempotentMethods> idempotentMethods) {
+		this(registry, null, idempotentMethods);
+	}
+
+	/**
+	 * @param registry the circuit breakers, retries and bulkheads
+	 * @param errorBudgets the instances' error budgets, or {@code null} to record none
+	 * @param idempotentMethods supplies {@code @Idempotent} support, or {@code null} when
+	 * the idempotency auto-configuration is off
+	 */
+	public MethodResilienceResolver(ResilienceRegistry registry, InstanceErrorBudgets errorBudgets,
+			Supplier<IdempotentMethods> idempotentMethods) {
 		this.registry = registry;
 		this.errorBudgets = errorBudgets;
+		this.idempotentMethods = idempotentMethods;
 	}
 
 	/**
@@ -89,7 +116,8 @@ public final class MethodResilienceResolver {
 		Retryable retryable = ResilienceAnnotations.find(method, targetClass, Retryable.class);
 		CircuitBreaker circuitBreaker = ResilienceAnnotations.find(method, targetClass, CircuitBreaker.class);
 		Bulkhead bulkhead = ResilienceAnnotations.find(method, targetClass, Bulkhead.class);
-		if (retryable == null && circuitBreaker == null && bulkhead == null) {
+		IdempotentMethodInvoker idempotent = idempotent(method, targetClass);
+		if (retryable == null && circuitBreaker == null && bulkhead == null && idempotent == null) {
 			return null;
 		}
 		String description = FallbackMethod.describe(method);
@@ -119,7 +147,8 @@ public final class MethodResilienceResolver {
 		}
 		FallbackMethod fallback = fallbacks.isEmpty() ? null
 				: FallbackMethod.resolve(method, ClassUtils.getUserClass(targetClass), fallbacks.iterator().next());
-		return new MethodResilience(description, pipeline.build(), fallback, sloRecorder(method, targetClass));
+		return new MethodResilience(description, (pipeline != null) ? pipeline.build() : null, fallback, idempotent,
+				sloRecorder(method, targetClass));
 	}
 
 	/** The error budgets of every instance the method's annotations name. */
@@ -145,6 +174,20 @@ public final class MethodResilienceResolver {
 			names.add(ResilienceAnnotations.instanceName(bulkhead.value(), method, targetClass));
 		}
 		return errorBudgets.recorder(names, registry.ticker());
+	}
+
+	/** @return the invoker of an {@code @Idempotent} method; null for none, or for a web handler */
+	private IdempotentMethodInvoker idempotent(Method method, Class<?> targetClass) {
+		Idempotent idempotent = ResilienceAnnotations.find(method, targetClass, Idempotent.class);
+		if (idempotent == null) {
+			return null;
+		}
+		IdempotentMethods methods = idempotentMethods.get();
+		if (methods == null) {
+			throw new IllegalStateException("@Idempotent on " + FallbackMethod.describe(method)
+					+ " needs the idempotency auto-configuration, which is not active");
+		}
+		return methods.invoker(idempotent, method, targetClass);
 	}
 
 	private static void addFallback(Set<String> fallbacks, String name) {

@@ -2,6 +2,7 @@ package dev.resilience.autoconfigure.aop;
 
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.autoconfigure.slo.InstanceErrorBudgets;
+import dev.resilience.autoconfigure.idempotency.IdempotentMethods;
 import dev.resilience.core.ResilienceRegistry;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,7 +20,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * Applies {@code @Retryable}, {@code @CircuitBreaker} and {@code @Bulkhead} to the
+ * Applies {@code @Idempotent}, {@code @Retryable}, {@code @CircuitBreaker} and {@code @Bulkhead} to the
  * application's beans through one advisor, and checks every annotated method when its
  * bean is created.
  */
@@ -37,8 +38,8 @@ public final class ResilienceAopAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MethodResilienceResolver methodResilienceResolver(ResilienceRegistry registry,
-			ObjectProvider<InstanceErrorBudgets> errorBudgets) {
-		return new MethodResilienceResolver(registry, errorBudgets.getIfAvailable());
+			ObjectProvider<InstanceErrorBudgets> errorBudgets, ObjectProvider<IdempotentMethods> idempotentMethods) {
+		return new MethodResilienceResolver(registry, errorBudgets.getIfAvailable(), idempotentMethods::getIfAvailable);
 	}
 
 	@Bean

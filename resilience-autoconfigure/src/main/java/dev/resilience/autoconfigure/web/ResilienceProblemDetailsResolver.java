@@ -10,6 +10,12 @@ import java.util.List;
 import dev.resilience.core.ResilienceException;
 import dev.resilience.core.bulkhead.BulkheadFullException;
 import dev.resilience.core.circuitbreaker.CallNotPermittedException;
+import dev.resilience.core.idempotency.IdempotencyConflictException;
+import dev.resilience.core.idempotency.IdempotencyKeyInvalidException;
+import dev.resilience.core.idempotency.IdempotencyKeyMissingException;
+import dev.resilience.core.idempotency.IdempotencyKeyReuseException;
+import dev.resilience.core.idempotency.IdempotencySerializationException;
+import dev.resilience.core.idempotency.IdempotencyStoreException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
@@ -37,6 +43,13 @@ public final class ResilienceProblemDetailsResolver implements HandlerExceptionR
 				(ex) -> retryAfterSeconds(((CallNotPermittedException) ex).retryAfter())));
 		mappings.add(new ProblemMapping(BulkheadFullException.class, HttpStatus.SERVICE_UNAVAILABLE,
 				"Too many concurrent calls", (ex) -> 1L));
+		map(IdempotencyConflictException.class, HttpStatus.CONFLICT, "Request in progress");
+		map(IdempotencyKeyReuseException.class, HttpStatus.UNPROCESSABLE_CONTENT, "Idempotency key reused");
+		map(IdempotencyKeyMissingException.class, HttpStatus.BAD_REQUEST, "Idempotency key missing");
+		map(IdempotencyKeyInvalidException.class, HttpStatus.BAD_REQUEST, "Idempotency key invalid");
+		map(IdempotencyStoreException.class, HttpStatus.SERVICE_UNAVAILABLE, "Idempotency store unavailable");
+		map(IdempotencySerializationException.class, HttpStatus.INTERNAL_SERVER_ERROR,
+				"Idempotent result not serializable");
 	}
 
 	/**

@@ -1,0 +1,211 @@
+package dev.resilience.autoconfigure.idempotency;
+
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Future;
+
+import dev.resilience.annotation.Idempotent;
+import dev.resilience.core.idempotency.Idempotency;
+import dev.resilience.core.idempotency.IdempotencyRequest;
+import dev.resilience.core.idempotency.IdempotencyResult;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.http.HttpEntity;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.context.request.async.WebAsyncTask;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerAdapter;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+/**
+ * Makes Spring MVC handlers annotated {@code @Idempotent} without a key idempotent by the
+ * {@code Idempotency-Key} request header. It stands before the adapter that would run the
+ * handler and wraps that whole run, the writing of the response included, in one
+ * idempotent call: the first request runs the handler and its response (status, content
+ * type, headers but cookies and credentials, body) is stored before it is sent; a
+ * duplicate gets that response again with {@code Idempotent-Replayed: true}. A handler
+ * that throws releases the key, and the exception goes on to the exception resolvers.
+ * The refusals (missing or reused key, key in flight, store down) are exceptions that
+ * {@code ResilienceProblemDetailsResolver} turns into 400, 422, 409 and 503.
+ * <p>
+ * The handler must write its response body itself ({@code @ResponseBody},
+ * {@code ResponseEntity}); a view or an asynchronous result cannot be stored, and such a
+ * handler stops start-up with a message naming it.
+ */
+public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, SmartInitializingSingleton {
+
+	/** The request header that carries the key. */
+	public static final String KEY_HEADER = "Idempotency-Key";
+
+	/** The response header that marks a replayed answer. */
+	public static final String REPLAYED_HEADER = HttpResponseSnapshot.REPLAYED_HEADER;
+
+	private static final Optional<WebHandler> NONE = Optional.empty();
+
+	private final IdempotencyRegistry registry;
+
+	private final IdempotencyPrincipalResolver principals;
+
+	private final ObjectProvider<HandlerAdapter> adapters;
+
+	private final ObjectProvider<RequestMappingInfoHandlerMapping> mappings;
+
+	private final ConcurrentMap<MethodClassKey, Optional<WebHandler>> handlers = new ConcurrentHashMap<>();
+
+	private volatile List<HandlerAdapter> delegates;
+
+	IdempotentHandlerAdapter(IdempotencyRegistry registry, IdempotencyPrincipalResolver principals,
+			ObjectProvider<HandlerAdapter> adapters, ObjectProvider<RequestMappingInfoHandlerMapping> mappings) {
+		this.registry = registry;
+		this.principals = principals;
+		this.adapters = adapters;
+		this.mappings = mappings;
+	}
+
+	/**
+	 * Resolves every mapped handler once the context is up, so that an idempotent handler
+	 * that cannot be supported stops start-up, and its instance shows in the actuator
+	 * endpoint before the first request.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		mappings.orderedStream()
+			.forEach((mapping) -> mapping.getHandlerMethods().values().forEach(this::webHandler));
+	}
+
+	@Override
+	public boolean supports(Object handler) {
+		return handler instanceof HandlerMethod handlerMethod && webHandler(handlerMethod).isPresent();
+	}
+
+	@Override
+	public ModelAndView handle(HttpServletRequest request, HttpServletResponse response, Object handler)
+			throws Exception {
+		WebHandler web = webHandler((HandlerMethod) handler).orElseThrow();
+		HandlerAdapter delegate = delegate(handler);
+		FingerprintedRequest fingerprinted = FingerprintedRequest.of(request);
+		IdempotencyRequest idempotent = IdempotencyRequest.of(request.getHeader(KEY_HEADER),
+				fingerprinted.fingerprint(), principals.currentPrincipal());
+		ContentCachingResponseWrapper capture = new ContentCachingResponseWrapper(response);
+		Map<String, List<String>> headersBefore = HttpResponseSnapshot.headers(response);
+		IdempotencyResult<HttpResponseSnapshot> result;
+		try {
+			result = web.idempotency.executeWithOutcome(idempotent, HttpResponseSnapshot.CODEC, () -> {
+				ModelAndView view = delegate.handle(fingerprinted.request(), capture, handler);
+				if (view != null || request.isAsyncStarted()) {
+					throw new IllegalStateException(web.description + " did not write its response itself;"
+							+ " an idempotent handler must return @ResponseBody or ResponseEntity content");
+				}
+				return HttpResponseSnapshot.capture(capture, headersBefore, capture.getContentAsByteArray());
+			});
+		}
+		catch (Exception | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+		if (result.replayed()) {
+			result.value().replayTo(response);
+		}
+		else {
+			// Sent only now, after it was stored: a client that saw it can rely on the replay.
+			capture.copyBodyToResponse();
+		}
+		return null;
+	}
+
+	private Optional<WebHandler> webHandler(HandlerMethod handlerMethod) {
+		MethodClassKey key = new MethodClassKey(handlerMethod.getMethod(), handlerMethod.getBeanType());
+		Optional<WebHandler> found = handlers.get(key);
+		if (found == null) {
+			found = handlers.computeIfAbsent(key, (k) -> resolve(handlerMethod));
+		}
+		return found;
+	}
+
+	private Optional<WebHandler> resolve(HandlerMethod handlerMethod) {
+		Method method = handlerMethod.getMethod();
+		Class<?> beanType = ClassUtils.getUserClass(handlerMethod.getBeanType());
+		Idempotent annotation = findAnnotation(method, beanType);
+		if (annotation == null || !annotation.key().isBlank() || !IdempotentMethods.isWebHandler(method, beanType)) {
+			return NONE;
+		}
+		String description = IdempotentMethods.describe(method);
+		checkWritesItsBody(method, beanType, description);
+		Idempotency idempotency = registry.idempotency(IdempotentMethods.instanceName(annotation, method, beanType));
+		return Optional.of(new WebHandler(idempotency, description));
+	}
+
+	/** As the aspect finds it: on the method, else on the class for a public method. */
+	private static Idempotent findAnnotation(Method method, Class<?> beanType) {
+		Idempotent annotation = AnnotatedElementUtils.findMergedAnnotation(method, Idempotent.class);
+		if (annotation == null && java.lang.reflect.Modifier.isPublic(method.getModifiers())) {
+			annotation = AnnotatedElementUtils.findMergedAnnotation(beanType, Idempotent.class);
+		}
+		return annotation;
+	}
+
+	private static void checkWritesItsBody(Method method, Class<?> beanType, String description) {
+		Class<?> type = method.getReturnType();
+		boolean writesBody = HttpEntity.class.isAssignableFrom(type)
+				|| AnnotatedElementUtils.hasAnnotation(method, ResponseBody.class)
+				|| AnnotatedElementUtils.hasAnnotation(beanType, ResponseBody.class);
+		if (!writesBody) {
+			throw new IllegalStateException("@Idempotent handler " + description + " renders a view; an idempotent"
+					+ " handler must return @ResponseBody or ResponseEntity content, which can be stored and replayed");
+		}
+		boolean asynchronous = Callable.class.isAssignableFrom(type) || CompletionStage.class.isAssignableFrom(type)
+				|| Future.class.isAssignableFrom(type) || DeferredResult.class.isAssignableFrom(type)
+				|| WebAsyncTask.class.isAssignableFrom(type) || ResponseBodyEmitter.class.isAssignableFrom(type)
+				|| StreamingResponseBody.class.isAssignableFrom(type)
+				|| type.getName().startsWith("reactor.core.publisher.");
+		if (asynchronous) {
+			throw new IllegalStateException("@Idempotent handler " + description + " returns " + type.getName()
+					+ "; an idempotent handler must answer synchronously so that its response can be stored");
+		}
+	}
+
+	private HandlerAdapter delegate(Object handler) {
+		List<HandlerAdapter> candidates = delegates;
+		if (candidates == null) {
+			// Benign race: every thread computes the same list.
+			candidates = adapters.orderedStream().filter((adapter) -> adapter != this).toList();
+			delegates = candidates;
+		}
+		for (HandlerAdapter adapter : candidates) {
+			if (adapter.supports(handler)) {
+				return adapter;
+			}
+		}
+		throw new IllegalStateException("No handler adapter runs " + handler);
+	}
+
+	@Override
+	public int getOrder() {
+		// Before the adapter that would otherwise run the handler.
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	/** An idempotent handler: its instance, and its name for messages. */
+	private record WebHandler(Idempotency idempotency, String description) {
+	}
+
+}

@@ -1,0 +1,104 @@
+package dev.resilience.autoconfigure.idempotency;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+
+import dev.resilience.core.idempotency.Fingerprints;
+import dev.resilience.core.idempotency.ResultCodec;
+import dev.resilience.core.idempotency.StoredResult;
+import org.springframework.core.ResolvableType;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Serialises results and arguments with the application's {@link JsonMapper}, so that
+ * they look as they would in its HTTP responses. A result is written and read as the
+ * method's declared generic return type ({@code List<Order>} comes back as a list of
+ * orders, not of maps).
+ */
+final class JacksonMethodSerialization implements MethodSerialization {
+
+	private final JsonMapper mapper;
+
+	JacksonMethodSerialization(JsonMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	@Override
+	public ResultCodec<Object> resultCodec(Method method, Class<?> targetClass) {
+		Class<?> returnType = method.getReturnType();
+		if (returnType == void.class || returnType == Void.class) {
+			return VoidCodec.INSTANCE;
+		}
+		Type type = ResolvableType.forMethodReturnType(method, targetClass).getType();
+		JavaType javaType = mapper.getTypeFactory().constructType(type);
+		return new JsonCodec(mapper.writerFor(javaType), mapper.readerFor(javaType), javaType);
+	}
+
+	@Override
+	public String fingerprint(Object[] arguments) {
+		return Fingerprints.sha256Hex(mapper.writeValueAsBytes(arguments));
+	}
+
+	/** A result as JSON of the declared type; {@code null} as JSON {@code null}. */
+	private static final class JsonCodec implements ResultCodec<Object> {
+
+		private final ObjectWriter writer;
+
+		private final ObjectReader reader;
+
+		private final JavaType type;
+
+		JsonCodec(ObjectWriter writer, ObjectReader reader, JavaType type) {
+			this.writer = writer;
+			this.reader = reader;
+			this.type = type;
+		}
+
+		@Override
+		public StoredResult encode(Object result) throws Exception {
+			byte[] json = writer.writeValueAsBytes(result);
+			// Read it back now: a result that cannot be read would otherwise be found out
+			// only by the first duplicate, which would then fail until the ttl ends.
+			try {
+				reader.readValue(json);
+			}
+			catch (RuntimeException ex) {
+				throw new IllegalStateException("a " + type + " written as JSON cannot be read back ("
+						+ ex.getMessage() + "); return a type the JSON mapper can read", ex);
+			}
+			return StoredResult.of(json);
+		}
+
+		@Override
+		public Object decode(StoredResult stored) throws Exception {
+			return reader.readValue(stored.body());
+		}
+
+		@Override
+		public String toString() {
+			return "JSON codec of " + type;
+		}
+
+	}
+
+	/** A method that returns nothing has nothing to store. */
+	private enum VoidCodec implements ResultCodec<Object> {
+
+		INSTANCE;
+
+		@Override
+		public StoredResult encode(Object result) {
+			return StoredResult.empty();
+		}
+
+		@Override
+		public Object decode(StoredResult stored) {
+			return null;
+		}
+
+	}
+
+}
