@@ -97,6 +97,26 @@ public final class Bulkhead {
 		if (maxWaitNanos > 0 && awaitPermit()) {
 			return permit;
 		}
+		throw rejected();
+	}
+
+	/**
+	 * Takes a permit only if one is free now and no caller is queued for one, never
+	 * waiting, whatever {@code maxWait} says: for asynchronous calls, whose caller's thread
+	 * must not block.
+	 * @return the permit; {@link Permit#release()} must be called exactly once
+	 * @throws BulkheadFullException when no permit is free (the rejection is counted and
+	 * reported to the listener)
+	 */
+	public Permit acquireWithoutWaiting() {
+		// Not past queued waiters, for the same reason as in acquire().
+		if (!permits.hasQueuedThreads() && permits.tryAcquire()) {
+			return permit;
+		}
+		throw rejected();
+	}
+
+	private BulkheadFullException rejected() {
 		rejectedCalls.increment();
 		try {
 			listener.onRejected(name);
@@ -104,7 +124,7 @@ public final class Bulkhead {
 		catch (RuntimeException ignored) {
 			// A listener must not change the outcome of the call.
 		}
-		throw new BulkheadFullException(name, maxConcurrentCalls);
+		return new BulkheadFullException(name, maxConcurrentCalls);
 	}
 
 	private boolean awaitPermit() {

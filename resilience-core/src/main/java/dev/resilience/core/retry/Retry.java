@@ -231,6 +231,19 @@ public final class Retry {
 	}
 
 	/**
+	 * Starts one call for a caller that runs the attempts itself, typically asynchronously:
+	 * the returned execution applies this retry's rules (classification, attempts, budget,
+	 * backoff, listener, counters) to each attempt's outcome, and the caller waits the
+	 * returned delays by scheduling rather than sleeping. Counts as a first attempt in the
+	 * budget at once, as {@link #execute} does.
+	 * @return the execution of one call
+	 */
+	public RetryExecution startExecution() {
+		this.budget.recordFirstAttempt();
+		return new RetryExecution(this, this.config.maxAttempts());
+	}
+
+	/**
 	 * @return the counters and budget state now
 	 */
 	public RetryMetrics metrics() {
@@ -238,7 +251,7 @@ public final class Retry {
 				this.budget.available(), this.config.budget().ratio(), this.budget.deniedRetries());
 	}
 
-	private boolean isRetryable(Throwable error) {
+	boolean isRetryable(Throwable error) {
 		if (error instanceof InterruptedException || error instanceof VirtualMachineError) {
 			return false;
 		}
@@ -250,7 +263,7 @@ public final class Retry {
 		return this.classifier.test(error);
 	}
 
-	private boolean acquireRetry() {
+	boolean acquireRetry() {
 		if (this.budget.tryAcquireRetry()) {
 			return true;
 		}
@@ -263,8 +276,7 @@ public final class Retry {
 		return false;
 	}
 
-	private Throwable failed(Throwable error, List<Throwable> earlierErrors, InterruptedException interrupted,
-			int attemptNumber) {
+	Throwable failed(Throwable error, List<Throwable> earlierErrors, Throwable interrupted, int attemptNumber) {
 		if (earlierErrors != null) {
 			for (Throwable earlier : earlierErrors) {
 				// The same instance may come back from a later attempt; never suppress it into itself.
@@ -280,7 +292,7 @@ public final class Retry {
 		return error;
 	}
 
-	private static List<Throwable> remember(List<Throwable> errors, Throwable error) {
+	static List<Throwable> remember(List<Throwable> errors, Throwable error) {
 		if (errors == null) {
 			errors = new ArrayList<>(4);
 		}
@@ -293,7 +305,7 @@ public final class Retry {
 		return errors;
 	}
 
-	private void finished(int attemptNumber, boolean success) {
+	void finished(int attemptNumber, boolean success) {
 		this.calls.increment();
 		this.attempts.add(attemptNumber);
 		boolean retried = attemptNumber > 1;
@@ -315,13 +327,21 @@ public final class Retry {
 		}
 	}
 
-	private void notifyRetry(int attemptNumber, long delay, Throwable cause) {
+	void notifyRetry(int attemptNumber, long delay, Throwable cause) {
 		try {
 			this.listener.onRetry(this.name, attemptNumber, delay, cause);
 		}
 		catch (Throwable ex) {
 			listenerFailed("onRetry", ex);
 		}
+	}
+
+	boolean retriesResult(Object result) {
+		return this.retriesResults && this.retryOnResult.test(result);
+	}
+
+	long delayNanos(int attemptNumber, long previousDelay) {
+		return this.backoff.delayNanos(attemptNumber, previousDelay, this.random);
 	}
 
 	private void listenerFailed(String event, Throwable ex) {
