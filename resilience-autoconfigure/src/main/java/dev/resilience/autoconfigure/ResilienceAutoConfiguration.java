@@ -11,6 +11,7 @@ import dev.resilience.core.ResilienceRegistryListener;
 import dev.resilience.core.bulkhead.BulkheadListener;
 import dev.resilience.core.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.core.retry.RetryListener;
+import dev.resilience.core.time.Scheduler;
 import dev.resilience.core.time.Sleeper;
 import dev.resilience.core.time.Ticker;
 import org.springframework.beans.factory.ObjectProvider;
@@ -46,8 +47,9 @@ public final class ResilienceAutoConfiguration {
 
 	/**
 	 * The instances by name. Every listener bean of the application receives their events.
-	 * Time and waiting come from a {@link Ticker} and a {@link Sleeper} bean when the
-	 * application (or a test, with a {@code ManualTicker}) defines one.
+	 * Time and waiting come from a {@link Ticker}, a {@link Sleeper} and a {@link Scheduler}
+	 * (asynchronous retries) bean when the application (or a test, with a
+	 * {@code ManualTicker} and {@code ManualScheduler}) defines one.
 	 * Sections configured under {@code resilience.instances} are created at start-up, so
 	 * that they show in the actuator endpoints and metrics before their first call.
 	 */
@@ -57,10 +59,11 @@ public final class ResilienceAutoConfiguration {
 			ResilienceConfigurationValidator validator, ObjectProvider<CircuitBreakerListener> circuitBreakerListeners,
 			ObjectProvider<RetryListener> retryListeners, ObjectProvider<BulkheadListener> bulkheadListeners,
 			ObjectProvider<ResilienceRegistryListener> registryListeners, ObjectProvider<Ticker> ticker,
-			ObjectProvider<Sleeper> sleeper) {
+			ObjectProvider<Sleeper> sleeper, ObjectProvider<Scheduler> scheduler) {
 		ResilienceRegistry registry = ResilienceRegistry.builder(new PropertiesConfigSource(resolver))
 			.ticker(ticker.getIfUnique(Ticker::system))
 			.sleeper(sleeper.getIfUnique(Sleeper::system))
+			.scheduler(scheduler.getIfUnique(Scheduler::system))
 			.circuitBreakerListener(CompositeListeners.circuitBreaker(circuitBreakerListeners.orderedStream().toList()))
 			.retryListener(CompositeListeners.retry(retryListeners.orderedStream().toList()))
 			.bulkheadListener(CompositeListeners.bulkhead(bulkheadListeners.orderedStream().toList()))

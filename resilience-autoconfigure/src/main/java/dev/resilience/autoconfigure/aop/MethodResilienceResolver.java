@@ -4,10 +4,8 @@ import java.lang.reflect.Method;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Future;
 
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.CircuitBreaker;
@@ -76,7 +74,7 @@ public final class MethodResilienceResolver {
 			return null;
 		}
 		String description = FallbackMethod.describe(method);
-		rejectAsynchronousReturnType(method, description);
+		AsyncReturnType asyncType = AsyncReturnType.of(method, description);
 		Set<String> fallbacks = new LinkedHashSet<>();
 		ResiliencePipeline.Builder pipeline = null;
 		if (retryable != null) {
@@ -102,38 +100,15 @@ public final class MethodResilienceResolver {
 		}
 		FallbackMethod fallback = fallbacks.isEmpty() ? null
 				: FallbackMethod.resolve(method, ClassUtils.getUserClass(targetClass), fallbacks.iterator().next());
-		return new MethodResilience(description, pipeline.build(), fallback);
+		ResiliencePipeline built = pipeline.scheduler(registry.scheduler()).build();
+		AsyncMethodInvoker async = (asyncType != null) ? asyncType.invoker(built, fallback, description) : null;
+		return new MethodResilience(description, built, fallback, async);
 	}
 
 	private static void addFallback(Set<String> fallbacks, String name) {
 		if (!name.isEmpty()) {
 			fallbacks.add(name);
 		}
-	}
-
-	private static void rejectAsynchronousReturnType(Method method, String description) {
-		Class<?> type = method.getReturnType();
-		boolean reactive = type.getName().startsWith("reactor.core.publisher.")
-				|| isAssignableToNamed(type, "org.reactivestreams.Publisher");
-		if (CompletionStage.class.isAssignableFrom(type) || Future.class.isAssignableFrom(type) || reactive) {
-			throw new IllegalStateException(description + " returns " + type.getName()
-					+ ": resilience annotations do not support asynchronous return types yet; "
-					+ "annotate a method that returns the value itself");
-		}
-	}
-
-	private static boolean isAssignableToNamed(Class<?> type, String name) {
-		for (Class<?> current = type; current != null; current = current.getSuperclass()) {
-			if (current.getName().equals(name)) {
-				return true;
-			}
-			for (Class<?> implemented : ClassUtils.getAllInterfacesForClassAsSet(current)) {
-				if (implemented.getName().equals(name)) {
-					return true;
-				}
-			}
-		}
-		return false;
 	}
 
 }
