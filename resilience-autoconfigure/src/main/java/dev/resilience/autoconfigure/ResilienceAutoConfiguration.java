@@ -18,9 +18,12 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * Binds {@code resilience.*}, validates it at start-up, offers the
@@ -82,6 +85,21 @@ public final class ResilienceAutoConfiguration {
 			}
 		}
 		return registry;
+	}
+
+	/**
+	 * With virtual threads enabled, asynchronous retries start on virtual threads rather
+	 * than on the common pool: an attempt may be a blocking method (an {@code @Async} one,
+	 * whose executor Spring runs outside this library's advice), and blocking belongs on
+	 * virtual threads there. The shared timer thread still keeps the time.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnThreading(Threading.VIRTUAL)
+	Scheduler resilienceScheduler() {
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("resilience-retry-");
+		executor.setVirtualThreads(true);
+		return Scheduler.system(executor);
 	}
 
 	/**

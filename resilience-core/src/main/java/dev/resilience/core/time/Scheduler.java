@@ -1,6 +1,7 @@
 package dev.resilience.core.time;
 
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -27,7 +28,18 @@ public interface Scheduler {
 	 * @return the shared system scheduler
 	 */
 	static Scheduler system() {
-		return SystemScheduler.INSTANCE;
+		return SystemScheduler.COMMON_POOL;
+	}
+
+	/**
+	 * The shared timer thread of {@link #system()}, handing due tasks to another executor:
+	 * one whose threads suit the tasks, such as virtual threads for retries of calls that
+	 * block. If the executor refuses a task (it is shutting down), the timer thread runs it.
+	 * @param executor runs the tasks when they are due
+	 * @return a scheduler on the shared timer
+	 */
+	static Scheduler system(Executor executor) {
+		return new SystemScheduler(Objects.requireNonNull(executor, "executor must not be null"));
 	}
 
 	/**

@@ -43,6 +43,34 @@ class SchedulerTests {
 	}
 
 	@Test
+	void systemSchedulerCanHandDueTasksToAnotherExecutor() throws InterruptedException {
+		CountDownLatch ran = new CountDownLatch(1);
+		AtomicReference<String> threadName = new AtomicReference<>();
+		Scheduler scheduler = Scheduler.system((task) -> new Thread(task, "chosen-executor").start());
+		scheduler.schedule(() -> {
+			threadName.set(Thread.currentThread().getName());
+			ran.countDown();
+		}, 1_000);
+		assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(threadName).hasValue("chosen-executor");
+	}
+
+	@Test
+	void systemSchedulerRunsTheTaskOnTheTimerWhenTheExecutorRefusesIt() throws InterruptedException {
+		CountDownLatch ran = new CountDownLatch(1);
+		AtomicReference<String> threadName = new AtomicReference<>();
+		Scheduler scheduler = Scheduler.system((task) -> {
+			throw new RejectedExecutionException("shutting down");
+		});
+		scheduler.schedule(() -> {
+			threadName.set(Thread.currentThread().getName());
+			ran.countDown();
+		}, 0);
+		assertThat(ran.await(5, TimeUnit.SECONDS)).as("the call is not left waiting forever").isTrue();
+		assertThat(threadName).hasValue("resilience-scheduler");
+	}
+
+	@Test
 	void executorSchedulerRunsOnTheExecutorAndStopsWhenCancelled() throws InterruptedException {
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 			return new Thread(runnable, "owned-by-the-test");
