@@ -17,6 +17,10 @@ import dev.resilience.core.internal.Checks;
  * waiting takes it with one compare-and-set and allocates nothing; only a call that has
  * to wait parks (which does not pin a virtual thread's carrier) and joins the queue, so
  * waiters are admitted in arrival order.
+ * <p>
+ * An asynchronous call takes its permit with {@link #acquireWithoutWaiting()}: at once or
+ * not at all, since its caller's thread (an event loop, say) must not block; it gives the
+ * permit back when its result arrives, it fails or it is cancelled.
  */
 public final class Bulkhead {
 

@@ -36,6 +36,10 @@ import dev.resilience.core.time.Ticker;
  * {@code InterruptedException} attached as suppressed (or the last retried result returned).
  * <p>
  * A call that ends with a retried result counts as a failure in {@link RetryOutcome}.
+ * <p>
+ * Asynchronous callers, which must not sleep, run the same rules one attempt at a time
+ * through {@link #startExecution()}: the classification, budget, backoff, listener and
+ * counting are the methods this loop uses.
  * Thread-safe; a call that succeeds at the first attempt allocates nothing.
  */
 public final class Retry {
