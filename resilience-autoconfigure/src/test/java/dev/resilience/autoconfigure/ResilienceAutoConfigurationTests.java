@@ -3,13 +3,29 @@ package dev.resilience.autoconfigure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.resilience.autoconfigure.properties.ResilienceConfigurationException;
 import dev.resilience.autoconfigure.properties.ResilienceConfigurationFailureAnalyzer;
 import dev.resilience.autoconfigure.properties.ResilienceConfigurationValidator;
 import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.autoconfigure.properties.ResilienceProperties;
+import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.ResilienceRegistry;
+import dev.resilience.core.ResilienceRegistryListener;
+import dev.resilience.core.bulkhead.Bulkhead;
+import dev.resilience.core.bulkhead.BulkheadFullException;
+import dev.resilience.core.bulkhead.BulkheadListener;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerListener;
+import dev.resilience.core.circuitbreaker.CircuitBreakerState;
+import dev.resilience.core.retry.Retry;
+import dev.resilience.core.retry.RetryListener;
+import dev.resilience.core.retry.RetryOutcome;
+import dev.resilience.core.time.ManualTicker;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -26,6 +42,7 @@ import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolve
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class ResilienceAutoConfigurationTests {
 
@@ -55,6 +72,101 @@ class ResilienceAutoConfigurationTests {
 			assertThat(context.getBean(ResilienceConfigurationValidator.class))
 				.isSameAs(context.getBean("userValidator"));
 		});
+	}
+
+	@Test
+	void registryBacksOff() {
+		this.runner.withBean("userRegistry", ResilienceRegistry.class, ResilienceRegistry::ofDefaults).run((context) -> {
+			assertThat(context).hasSingleBean(ResilienceRegistry.class);
+			assertThat(context.getBean(ResilienceRegistry.class)).isSameAs(context.getBean("userRegistry"));
+		});
+	}
+
+	@Test
+	void registryCreatesTheConfiguredSectionsAtStartUp() {
+		this.runner
+			.withPropertyValues("resilience.instances.payments.circuit-breaker.minimum-calls=5",
+					"resilience.instances.payments.retry.max-attempts=2",
+					"resilience.instances.stock.bulkhead.max-concurrent-calls=4")
+			.run((context) -> {
+				ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
+				assertThat(registry.circuitBreakers()).extracting(CircuitBreaker::name).containsExactly("payments");
+				assertThat(registry.retries()).extracting(Retry::name).containsExactly("payments");
+				assertThat(registry.bulkheads()).extracting(Bulkhead::name).containsExactly("stock");
+				assertThat(registry.circuitBreakers().get(0).config().minimumCalls()).isEqualTo(5);
+				assertThat(registry.bulkheads().get(0).maxConcurrentCalls()).isEqualTo(4);
+			});
+	}
+
+	@Test
+	void registryGivesInstancesTheirMergedConfiguration() {
+		this.runner
+			.withPropertyValues("resilience.defaults.retry.max-attempts=5",
+					"resilience.instances.payments.retry.initial-backoff=1s")
+			.run((context) -> {
+				ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
+				assertThat(registry.retry("payments").config().maxAttempts()).isEqualTo(5);
+				assertThat(registry.retry("payments").config().initialBackoff()).isEqualTo(Duration.ofSeconds(1));
+				assertThat(registry.retry("unconfigured").config().maxAttempts()).isEqualTo(5);
+			});
+	}
+
+	@Test
+	void registryReadsTimeAndWaitsThroughTheApplicationsTicker() {
+		this.runner.withBean(ManualTicker.class, () -> ManualTicker.startingAt(1_000))
+			.withPropertyValues("resilience.instances.payments.retry.max-attempts=3",
+					"resilience.instances.payments.retry.initial-backoff=2s",
+					"resilience.instances.payments.retry.jitter=none",
+					"resilience.instances.payments.circuit-breaker.open-duration=5s")
+			.run((context) -> {
+				ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
+				ManualTicker ticker = context.getBean(ManualTicker.class);
+				assertThat(registry.ticker()).isSameAs(ticker);
+				ResiliencePipeline pipeline = registry.pipeline("payments", true, false, false);
+				AtomicInteger attempts = new AtomicInteger();
+				assertThat(pipeline.get(() -> {
+					if (attempts.incrementAndGet() < 2) {
+						throw new IllegalStateException("first attempt fails");
+					}
+					return "done";
+				})).isEqualTo("done");
+				assertThat(ticker.read()).as("the backoff advanced the manual ticker instead of sleeping")
+					.isEqualTo(1_000 + Duration.ofSeconds(2).toNanos());
+
+				CircuitBreaker breaker = registry.circuitBreaker("payments");
+				breaker.transitionTo(CircuitBreakerState.OPEN);
+				assertThat(breaker.timeUntilHalfOpen()).isEqualTo(Duration.ofSeconds(5));
+				ticker.advance(Duration.ofSeconds(5));
+				assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+			});
+	}
+
+	@Test
+	void everyListenerBeanHearsTheEvents() {
+		this.runner.withBean("first", RecordingListener.class, RecordingListener::new)
+			.withBean("second", RecordingListener.class, RecordingListener::new)
+			.withPropertyValues("resilience.instances.payments.circuit-breaker.minimum-calls=5",
+					"resilience.instances.payments.retry.max-attempts=1",
+					"resilience.instances.payments.bulkhead.max-concurrent-calls=1")
+			.run((context) -> {
+				ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
+				registry.circuitBreaker("payments").transitionTo(CircuitBreakerState.FORCED_OPEN);
+				registry.pipeline("payments", true, false, false).get(() -> "ok");
+				Bulkhead bulkhead = registry.bulkhead("payments");
+				Bulkhead.Permit permit = bulkhead.acquire();
+				try {
+					assertThatExceptionOfType(BulkheadFullException.class).isThrownBy(bulkhead::acquire);
+				}
+				finally {
+					permit.release();
+				}
+				for (RecordingListener listener : context.getBeansOfType(RecordingListener.class).values()) {
+					assertThat(listener.events).containsExactly("added retry payments",
+							"added circuit breaker payments", "added bulkhead payments",
+							"payments CLOSED -> FORCED_OPEN", "payments success_without_retry",
+							"payments rejected");
+				}
+			});
 	}
 
 	@Test
@@ -92,6 +204,46 @@ class ResilienceAutoConfigurationTests {
 			.isInstanceOf(ResilienceConfigurationFailureAnalyzer.class);
 		assertThat(analyzers.get(0).analyze(ResilienceConfigurationException
 			.invalidValue("resilience.defaults.retry.max-attempts", 0, "must be >= 1", null))).isNotNull();
+	}
+
+	/**
+	 * Listens to everything, as an application's own listener bean would.
+	 */
+	static class RecordingListener
+			implements CircuitBreakerListener, RetryListener, BulkheadListener, ResilienceRegistryListener {
+
+		final List<String> events = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onStateTransition(String name, CircuitBreakerState from, CircuitBreakerState to) {
+			events.add(name + " " + from + " -> " + to);
+		}
+
+		@Override
+		public void onCallFinished(String name, RetryOutcome outcome, int attempts) {
+			events.add(name + " " + outcome.tag());
+		}
+
+		@Override
+		public void onRejected(String name) {
+			events.add(name + " rejected");
+		}
+
+		@Override
+		public void onCircuitBreakerAdded(CircuitBreaker circuitBreaker) {
+			events.add("added circuit breaker " + circuitBreaker.name());
+		}
+
+		@Override
+		public void onRetryAdded(Retry retry) {
+			events.add("added retry " + retry.name());
+		}
+
+		@Override
+		public void onBulkheadAdded(Bulkhead bulkhead) {
+			events.add("added bulkhead " + bulkhead.name());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -50,7 +50,9 @@ public final class AttemptPermit {
 			}
 		}
 		finally {
-			release();
+			if (bulkheadPermit != null) {
+				bulkheadPermit.release();
+			}
 		}
 		return true;
 	}
@@ -70,7 +72,7 @@ public final class AttemptPermit {
 			}
 		}
 		finally {
-			release();
+			releaseFailed();
 		}
 		return true;
 	}
@@ -90,7 +92,8 @@ public final class AttemptPermit {
 			}
 		}
 		finally {
-			release();
+			// Often a caller's timeout: to an adaptive bulkhead, like a failure.
+			releaseFailed();
 		}
 		return true;
 	}
@@ -102,9 +105,9 @@ public final class AttemptPermit {
 		return ended.get();
 	}
 
-	private void release() {
+	private void releaseFailed() {
 		if (bulkheadPermit != null) {
-			bulkheadPermit.release();
+			bulkheadPermit.releaseFailed();
 		}
 	}
 

@@ -5,12 +5,15 @@ import java.util.Map;
 
 import dev.resilience.core.ResilienceRegistry;
 import dev.resilience.core.bulkhead.Bulkhead;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * {@code /actuator/bulkheads}: limit, free permits and rejections of every bulkhead.
+ * {@code /actuator/bulkheads}: limit, free permits and rejections of every bulkhead. Written
+ * by the actuator's own JSON mapper ({@link OperationResponseBody}), whatever the
+ * application's Jackson settings.
  */
 @Endpoint(id = "bulkheads")
 public class BulkheadsEndpoint {
@@ -40,7 +43,7 @@ public class BulkheadsEndpoint {
 	 *
 	 * @param bulkheads the bulkheads
 	 */
-	public record BulkheadsDescriptor(Map<String, BulkheadDescriptor> bulkheads) {
+	public record BulkheadsDescriptor(Map<String, BulkheadDescriptor> bulkheads) implements OperationResponseBody {
 	}
 
 	/**
@@ -50,7 +53,8 @@ public class BulkheadsEndpoint {
 	 * @param availableConcurrentCalls permits free now
 	 * @param rejectedCalls calls rejected since the bulkhead was created
 	 */
-	public record BulkheadDescriptor(int maxConcurrentCalls, int availableConcurrentCalls, long rejectedCalls) {
+	public record BulkheadDescriptor(int maxConcurrentCalls, int availableConcurrentCalls,
+			long rejectedCalls) implements OperationResponseBody {
 
 		static BulkheadDescriptor of(Bulkhead bulkhead) {
 			return new BulkheadDescriptor(bulkhead.maxConcurrentCalls(), bulkhead.availableConcurrentCalls(),

@@ -4,11 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.resilience.core.ResilienceRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerMetrics;
 import dev.resilience.core.circuitbreaker.CircuitBreakerState;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -17,6 +19,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * {@code /actuator/circuitbreakers}: the state and window of every circuit breaker, and an
  * operator's switch to force one open, close it or disable it.
+ * <p>
+ * The descriptors are {@link OperationResponseBody operation response bodies}, written by
+ * the actuator's own JSON mapper: the application's Jackson settings (naming strategy,
+ * inclusion) cannot change the documented shape.
  */
 @Endpoint(id = "circuitbreakers")
 public class CircuitBreakersEndpoint {
@@ -47,8 +53,9 @@ public class CircuitBreakersEndpoint {
 	 * {@code DISABLED}.
 	 * @param name the breaker
 	 * @param state the target state
-	 * @return the breaker after the change, or {@code null} (404) when there is no such
-	 * breaker
+	 * @return the breaker after the change, or {@code null} when there is no such breaker
+	 * (404 over HTTP, through {@link CircuitBreakersEndpointWebExtension})
+	 * @throws InvalidEndpointRequestException (400) for any other state
 	 */
 	@WriteOperation
 	public CircuitBreakerDescriptor transition(@Selector String name, String state) {
@@ -81,12 +88,14 @@ public class CircuitBreakersEndpoint {
 	 *
 	 * @param circuitBreakers the breakers
 	 */
-	public record CircuitBreakersDescriptor(Map<String, CircuitBreakerDescriptor> circuitBreakers) {
+	public record CircuitBreakersDescriptor(
+			Map<String, CircuitBreakerDescriptor> circuitBreakers) implements OperationResponseBody {
 	}
 
 	/**
 	 * One circuit breaker. Rates are percents, {@code null} while the window holds fewer
-	 * than {@code minimum-calls} calls.
+	 * than {@code minimum-calls} calls; they are written as JSON {@code null}, not left out,
+	 * so that a client sees the documented shape in every state.
 	 *
 	 * @param state the state
 	 * @param failureRate the failure rate
@@ -96,8 +105,10 @@ public class CircuitBreakersEndpoint {
 	 * @param slowCalls slow calls in the window
 	 * @param notPermittedCalls calls refused since the breaker was created
 	 */
-	public record CircuitBreakerDescriptor(CircuitBreakerState state, Double failureRate, Double slowCallRate,
-			int bufferedCalls, int failedCalls, int slowCalls, long notPermittedCalls) {
+	public record CircuitBreakerDescriptor(CircuitBreakerState state,
+			@JsonInclude(JsonInclude.Include.ALWAYS) Double failureRate,
+			@JsonInclude(JsonInclude.Include.ALWAYS) Double slowCallRate, int bufferedCalls, int failedCalls,
+			int slowCalls, long notPermittedCalls) implements OperationResponseBody {
 
 		static CircuitBreakerDescriptor of(CircuitBreakerMetrics metrics) {
 			return new CircuitBreakerDescriptor(metrics.state(), metrics.failureRate(), metrics.slowCallRate(),

@@ -1,22 +1,20 @@
 package dev.resilience.autoconfigure.actuate;
 
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.core.ResilienceRegistry;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 /**
  * The actuator endpoints {@code circuitbreakers}, {@code retries} and {@code bulkheads},
- * each created only when exposed, and the circuit breakers' health contributor.
+ * each created only when exposed (the write operation of {@code circuitbreakers} also
+ * needs the endpoint's access to allow writes, as it does by default once exposed). The
+ * health contributor is {@link ResilienceHealthAutoConfiguration}'s.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
@@ -31,6 +29,13 @@ public final class ResilienceEndpointsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(endpoint = CircuitBreakersEndpoint.class, exposure = EndpointExposure.WEB)
+	CircuitBreakersEndpointWebExtension circuitBreakersEndpointWebExtension(CircuitBreakersEndpoint endpoint) {
+		return new CircuitBreakersEndpointWebExtension(endpoint);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
 	RetriesEndpoint retriesEndpoint(ResilienceRegistry registry) {
 		return new RetriesEndpoint(registry);
@@ -41,20 +46,6 @@ public final class ResilienceEndpointsAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	BulkheadsEndpoint bulkheadsEndpoint(ResilienceRegistry registry) {
 		return new BulkheadsEndpoint(registry);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(HealthIndicator.class)
-	@ConditionalOnEnabledHealthIndicator("circuitbreakers")
-	static class HealthConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean(name = "circuitBreakersHealthIndicator")
-		CircuitBreakersHealthIndicator circuitBreakersHealthIndicator(ResilienceRegistry registry,
-				ResiliencePolicyResolver resolver) {
-			return new CircuitBreakersHealthIndicator(registry, new Status(resolver.openCircuitStatus()));
-		}
-
 	}
 
 }

@@ -6,12 +6,15 @@ import java.util.Map;
 import dev.resilience.core.ResilienceRegistry;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.retry.RetryMetrics;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * {@code /actuator/retries}: calls, retries and the retry budget of every retry.
+ * {@code /actuator/retries}: calls, retries and the retry budget of every retry. Written by
+ * the actuator's own JSON mapper ({@link OperationResponseBody}), whatever the
+ * application's Jackson settings.
  */
 @Endpoint(id = "retries")
 public class RetriesEndpoint {
@@ -41,7 +44,7 @@ public class RetriesEndpoint {
 	 *
 	 * @param retries the retries
 	 */
-	public record RetriesDescriptor(Map<String, RetryDescriptor> retries) {
+	public record RetriesDescriptor(Map<String, RetryDescriptor> retries) implements OperationResponseBody {
 	}
 
 	/**
@@ -52,7 +55,8 @@ public class RetriesEndpoint {
 	 * @param attempts attempts in all
 	 * @param budget the retry budget
 	 */
-	public record RetryDescriptor(long calls, long retriedCalls, long attempts, BudgetDescriptor budget) {
+	public record RetryDescriptor(long calls, long retriedCalls, long attempts,
+			BudgetDescriptor budget) implements OperationResponseBody {
 
 		static RetryDescriptor of(RetryMetrics metrics) {
 			return new RetryDescriptor(metrics.calls(), metrics.retriedCalls(), metrics.attempts(),

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
@@ -55,14 +56,24 @@ public final class ResilienceAopAutoConfiguration {
 
 	/**
 	 * Makes sure an auto-proxy creator exists even when Spring Boot's AOP
-	 * auto-configuration is switched off; an existing, more capable one is kept.
+	 * auto-configuration is switched off; an existing, more capable one is kept. Like
+	 * Spring Boot's own, it proxies classes unless {@code spring.aop.proxy-target-class}
+	 * is {@code false}, an application's explicit choice of interface proxies.
 	 */
 	static final class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
+
+		private final Environment environment;
+
+		AutoProxyRegistrar(Environment environment) {
+			this.environment = environment;
+		}
 
 		@Override
 		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
 			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
-			AopConfigUtils.forceAutoProxyCreatorToUseClassProxying(registry);
+			if (this.environment.getProperty("spring.aop.proxy-target-class", Boolean.class, Boolean.TRUE)) {
+				AopConfigUtils.forceAutoProxyCreatorToUseClassProxying(registry);
+			}
 		}
 
 	}

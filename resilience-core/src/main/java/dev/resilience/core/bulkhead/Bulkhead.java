@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.internal.Checks;
+import dev.resilience.core.time.Ticker;
 
 /**
  * Limits how many calls run at once. A call takes a {@link Permit} before it runs and
@@ -17,6 +18,17 @@ import dev.resilience.core.internal.Checks;
  * waiting takes it with one compare-and-set and allocates nothing; only a call that has
  * to wait parks (which does not pin a virtual thread's carrier) and joins the queue, so
  * waiters are admitted in arrival order.
+ * <p>
+ * With {@link BulkheadConfig#adaptive()} set, the limit follows latency instead: each
+ * permit records how long its call held it, and the limit moves between
+ * {@link AdaptiveLimitConfig#minLimit()} and {@link AdaptiveLimitConfig#maxLimit()} so that
+ * calls queue little downstream (a gradient of the no-load latency over the current one,
+ * updated once per round trip of calls; see {@link AdaptiveLimitConfig}). Under overload it
+ * sheds what the service cannot take in time, rather than letting every call slow down. A
+ * lower limit takes effect as calls end: calls already admitted are never interrupted, and
+ * no call is admitted while as many as the limit are running. The adaptive path reads the
+ * {@link Ticker} twice per call and allocates one small permit per call; the fixed path
+ * does neither.
  * <p>
  * An asynchronous call takes its permit with {@link #acquireWithoutWaiting()}: at once or
  * not at all, since its caller's thread (an event loop, say) must not block; it gives the
@@ -30,24 +42,32 @@ public final class Bulkhead {
 
 	private final BulkheadListener listener;
 
-	private final int maxConcurrentCalls;
-
 	private final long maxWaitNanos;
 
-	private final Semaphore permits;
+	private final ResizableSemaphore permits;
 
 	private final LongAdder rejectedCalls = new LongAdder();
 
-	/** One permit object serves every call: releasing needs no per-call state. */
+	/** One permit object serves every call of a fixed bulkhead: releasing needs no per-call state. */
 	private final Permit permit = this::release;
 
-	private Bulkhead(String name, BulkheadConfig config, BulkheadListener listener) {
+	/** Null for a fixed limit; guarded by itself, which also orders the resizing of the permits. */
+	private final AdaptiveLimit adaptiveLimit;
+
+	private final Ticker ticker;
+
+	/** The limit now; changes only under an adaptive limit's lock. */
+	private volatile int limit;
+
+	private Bulkhead(String name, BulkheadConfig config, Ticker ticker, BulkheadListener listener) {
 		this.name = Checks.notNull("name", name);
 		this.config = Checks.notNull("config", config);
+		this.ticker = Checks.notNull("ticker", ticker);
 		this.listener = Checks.notNull("listener", listener);
-		this.maxConcurrentCalls = config.maxConcurrentCalls();
 		this.maxWaitNanos = config.maxWait().toNanos();
-		this.permits = new Semaphore(maxConcurrentCalls, true);
+		this.adaptiveLimit = config.isAdaptive() ? new AdaptiveLimit(config.adaptive()) : null;
+		this.limit = (this.adaptiveLimit != null) ? this.adaptiveLimit.limit() : config.maxConcurrentCalls();
+		this.permits = new ResizableSemaphore(this.limit);
 	}
 
 	/**
@@ -56,7 +76,7 @@ public final class Bulkhead {
 	 * @return a bulkhead with every permit free
 	 */
 	public static Bulkhead of(String name, BulkheadConfig config) {
-		return new Bulkhead(name, config, BulkheadListener.NOOP);
+		return new Bulkhead(name, config, Ticker.system(), BulkheadListener.NOOP);
 	}
 
 	/**
@@ -66,7 +86,19 @@ public final class Bulkhead {
 	 * @return a bulkhead with every permit free
 	 */
 	public static Bulkhead of(String name, BulkheadConfig config, BulkheadListener listener) {
-		return new Bulkhead(name, config, listener);
+		return new Bulkhead(name, config, Ticker.system(), listener);
+	}
+
+	/**
+	 * @param name the bulkhead's name, used in exceptions and events
+	 * @param config its settings
+	 * @param ticker measures how long calls hold their permits; read only by an adaptive
+	 * limit
+	 * @param listener receives rejections
+	 * @return a bulkhead with every permit free
+	 */
+	public static Bulkhead of(String name, BulkheadConfig config, Ticker ticker, BulkheadListener listener) {
+		return new Bulkhead(name, config, ticker, listener);
 	}
 
 	/**
@@ -96,10 +128,10 @@ public final class Bulkhead {
 		// acquisition are not atomic: a caller may slip in just as a waiter queues, which
 		// costs that waiter one turn and nothing else.
 		if (!permits.hasQueuedThreads() && permits.tryAcquire()) {
-			return permit;
+			return admitted();
 		}
 		if (maxWaitNanos > 0 && awaitPermit()) {
-			return permit;
+			return admitted();
 		}
 		throw rejected();
 	}
@@ -115,7 +147,7 @@ public final class Bulkhead {
 	public Permit acquireWithoutWaiting() {
 		// Not past queued waiters, for the same reason as in acquire().
 		if (!permits.hasQueuedThreads() && permits.tryAcquire()) {
-			return permit;
+			return admitted();
 		}
 		throw rejected();
 	}
@@ -128,7 +160,11 @@ public final class Bulkhead {
 		catch (RuntimeException ignored) {
 			// A listener must not change the outcome of the call.
 		}
-		return new BulkheadFullException(name, maxConcurrentCalls);
+		return new BulkheadFullException(name, limit);
+	}
+
+	private Permit admitted() {
+		return (adaptiveLimit != null) ? new TimedPermit(ticker.read()) : permit;
 	}
 
 	private boolean awaitPermit() {
@@ -147,6 +183,27 @@ public final class Bulkhead {
 	}
 
 	/**
+	 * Takes a finished call's latency into the adaptive limit and resizes the permits to it.
+	 */
+	private void record(long rttNanos, boolean failed) {
+		synchronized (adaptiveLimit) {
+			int current = limit;
+			// Approximate under concurrency, which is all the estimate needs.
+			int inFlight = current - permits.availablePermits();
+			int next = adaptiveLimit.onSample(rttNanos, inFlight, failed);
+			if (next > current) {
+				permits.release(next - current);
+			}
+			else if (next < current) {
+				// May leave fewer than zero permits available: calls over the new limit finish
+				// as usual, and nobody is admitted until running calls are under it.
+				permits.reducePermits(current - next);
+			}
+			limit = next;
+		}
+	}
+
+	/**
 	 * Runs a call inside the bulkhead: takes a permit, runs the call and gives the permit
 	 * back, whatever the call does.
 	 * @param <T> the result type
@@ -158,26 +215,32 @@ public final class Bulkhead {
 	 */
 	public <T> T execute(CheckedSupplier<T> call) throws Throwable {
 		Permit taken = acquire();
+		T result;
 		try {
-			return call.get();
+			result = call.get();
 		}
-		finally {
-			taken.release();
+		catch (Throwable ex) {
+			taken.releaseFailed();
+			throw ex;
 		}
+		taken.release();
+		return result;
 	}
 
 	/**
-	 * @return how many calls may run at once
+	 * @return how many calls may run at once now: the configured limit, or the adaptive
+	 * limit's current value
 	 */
 	public int maxConcurrentCalls() {
-		return maxConcurrentCalls;
+		return limit;
 	}
 
 	/**
 	 * @return how many more calls could start now without waiting
 	 */
 	public int availableConcurrentCalls() {
-		return permits.availablePermits();
+		// Negative for a moment after an adaptive limit shrank below the calls running.
+		return Math.max(0, permits.availablePermits());
 	}
 
 	/**
@@ -189,7 +252,7 @@ public final class Bulkhead {
 
 	@Override
 	public String toString() {
-		return "Bulkhead[" + name + ", " + availableConcurrentCalls() + "/" + maxConcurrentCalls + " available]";
+		return "Bulkhead[" + name + ", " + availableConcurrentCalls() + "/" + maxConcurrentCalls() + " available]";
 	}
 
 	/**
@@ -201,9 +264,76 @@ public final class Bulkhead {
 	public interface Permit {
 
 		/**
-		 * Gives the permit back to its bulkhead.
+		 * Gives the permit back to its bulkhead after the call completed; an adaptive
+		 * bulkhead takes the call's latency as a sample.
 		 */
 		void release();
+
+		/**
+		 * Gives the permit back to its bulkhead after the call failed. An adaptive
+		 * bulkhead learns from a failed call only that latency rose (a timeout), never that
+		 * it fell: a quick error says nothing about capacity. A fixed bulkhead treats it as
+		 * {@link #release()}.
+		 */
+		default void releaseFailed() {
+			release();
+		}
+
+	}
+
+	/**
+	 * The permit of one call under an adaptive limit: it knows when the call was admitted.
+	 * Releasing it twice returns the permit once.
+	 */
+	private final class TimedPermit implements Permit {
+
+		private final long admittedAt;
+
+		private boolean released;
+
+		TimedPermit(long admittedAt) {
+			this.admittedAt = admittedAt;
+		}
+
+		@Override
+		public void release() {
+			end(false);
+		}
+
+		@Override
+		public void releaseFailed() {
+			end(true);
+		}
+
+		private void end(boolean failed) {
+			if (released) {
+				return;
+			}
+			released = true;
+			try {
+				record(ticker.read() - admittedAt, failed);
+			}
+			finally {
+				// Whatever the estimate does, the permit itself goes back.
+				permits.release();
+			}
+		}
+
+	}
+
+	/** Exposes {@link Semaphore#reducePermits}, so that an adaptive limit can shrink. */
+	private static final class ResizableSemaphore extends Semaphore {
+
+		private static final long serialVersionUID = 1L;
+
+		ResizableSemaphore(int permits) {
+			super(permits, true);
+		}
+
+		@Override
+		protected void reducePermits(int reduction) {
+			super.reducePermits(reduction);
+		}
 
 	}
 

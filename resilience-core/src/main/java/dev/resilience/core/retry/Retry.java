@@ -37,9 +37,16 @@ import dev.resilience.core.time.Ticker;
  * <p>
  * A call that ends with a retried result counts as a failure in {@link RetryOutcome}.
  * <p>
+ * A retrying call made inside another one (on the same thread, or on another thread that
+ * applied a {@link RetryContext#capture() snapshot}) follows {@link RetryConfig#nested()}
+ * of the outermost call, so that attempts do not multiply across layers: see
+ * {@link NestedRetryMode} and {@link RetryContext}.
+ * <p>
  * Asynchronous callers, which must not sleep, run the same rules one attempt at a time
  * through {@link #startExecution()}: the classification, budget, backoff, listener and
- * counting are the methods this loop uses.
+ * counting are the methods this loop uses. Nesting does not apply to them: an
+ * asynchronous call has no thread of its own to carry a nest.
+ * <p>
  * Thread-safe; a call that succeeds at the first attempt allocates nothing.
  */
 public final class Retry {
@@ -166,17 +173,35 @@ public final class Retry {
 	public <A, T> T execute(Attempt<A, T> attempt, A argument) throws Throwable {
 		// Checked here: inside the loop a null attempt would look like a failed attempt and be retried.
 		Objects.requireNonNull(attempt, "attempt must not be null");
-		// Nested retries (RetryConfig.nested) plug in here and only here: a per-thread
-		// "already inside a retrying call" context decides whether this call may retry and,
-		// if not, sets maxAttempts to 1 (entering before the loop, leaving in a finally
-		// around it). Nothing else in the loop needs to know.
-		int maxAttempts = this.config.maxAttempts();
+		RetryNest nest = RetryContext.nest();
+		RetryNest.Frame frame = nest.enter(this.config.nested());
+		try {
+			return run(attempt, argument, nest, frame);
+		}
+		catch (Throwable ex) {
+			// Whatever ends a nested call, exhaustion, a refused retry or a failure it does
+			// not retry, is its final word: the enclosing calls must not retry it again.
+			nest.reportFinal(frame, ex);
+			throw ex;
+		}
+		finally {
+			nest.leave(frame);
+		}
+	}
+
+	private <A, T> T run(Attempt<A, T> attempt, A argument, RetryNest nest, RetryNest.Frame frame) throws Throwable {
+		// A call nested in an OUTERMOST nest makes one attempt; its enclosing call retries.
+		int maxAttempts = frame.mayRetry ? this.config.maxAttempts() : 1;
+		// In an INNERMOST nest every call asks whether a failure is the final outcome of a
+		// call nested in it; the question is only asked on the failure path.
+		boolean checksFinal = frame.mode == NestedRetryMode.INNERMOST;
 		this.budget.recordFirstAttempt();
 		int attemptNumber = 1;
 		long previousDelay = 0;
 		Throwable lastError = null;
 		List<Throwable> earlierErrors = null;
 		for (;;) {
+			frame.attempt = attemptNumber;
 			T result = null;
 			Throwable error = null;
 			try {
@@ -190,7 +215,8 @@ public final class Retry {
 					earlierErrors = remember(earlierErrors, lastError);
 				}
 				lastError = error;
-				if (!isRetryable(error) || attemptNumber >= maxAttempts || !acquireRetry()) {
+				if (!isRetryable(error) || attemptNumber >= maxAttempts
+						|| (checksFinal && nest.isFinalFailure(error)) || !acquireRetry()) {
 					throw failed(error, earlierErrors, null, attemptNumber);
 				}
 			}
@@ -198,8 +224,9 @@ public final class Retry {
 				finished(attemptNumber, true);
 				return result;
 			}
-			else if (attemptNumber >= maxAttempts || !acquireRetry()) {
+			else if (attemptNumber >= maxAttempts || (checksFinal && nest.isFinal(result)) || !acquireRetry()) {
 				finished(attemptNumber, false);
+				nest.reportFinal(frame, result);
 				return result;
 			}
 			long delay = this.backoff.delayNanos(attemptNumber, previousDelay, this.random);
@@ -214,6 +241,7 @@ public final class Retry {
 					throw failed(error, earlierErrors, interrupted, attemptNumber);
 				}
 				finished(attemptNumber, false);
+				nest.reportFinal(frame, result);
 				return result;
 			}
 			previousDelay = delay;

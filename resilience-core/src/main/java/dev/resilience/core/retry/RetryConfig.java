@@ -19,7 +19,8 @@ import dev.resilience.core.internal.Checks;
  * @param ignore exception types that are never retried
  * @param retryOnResult results that are retried as if they had failed (never null; the
  * default retries no result)
- * @param nested which of nested retrying calls retries
+ * @param nested which of nested retrying calls retries; only the outermost call's mode
+ * applies to a nest (see {@link NestedRetryMode})
  * @param budget the retry budget
  */
 public record RetryConfig(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff,
