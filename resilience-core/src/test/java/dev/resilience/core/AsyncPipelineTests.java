@@ -11,8 +11,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.resilience.core.bulkhead.AdaptiveLimitConfig;
+import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.bulkhead.BulkheadFullException;
+import dev.resilience.core.bulkhead.BulkheadListener;
 import dev.resilience.core.circuitbreaker.CallNotPermittedException;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerState;
@@ -260,6 +263,24 @@ class AsyncPipelineTests {
 		assertThat(pipeline.bulkhead().availableConcurrentCalls()).isEqualTo(1);
 		dependency.complete("late");
 		assertThat(pipeline.bulkhead().availableConcurrentCalls()).as("not released twice").isEqualTo(1);
+	}
+
+	@Test
+	void adaptiveBulkheadGetsEveryTimedPermitBackWhateverTheOutcome() {
+		BulkheadConfig config = BulkheadConfig.adaptive(AdaptiveLimitConfig.of(3, 1, 10), Duration.ZERO);
+		Bulkhead adaptive = Bulkhead.of("payments", config, ticker, BulkheadListener.NOOP);
+		ResiliencePipeline pipeline = builder().bulkhead(adaptive).build();
+		CompletableFuture<String> succeeds = pipeline.executeAsync(this::call);
+		CompletableFuture<String> fails = pipeline.executeAsync(this::call);
+		CompletableFuture<String> cancelled = pipeline.executeAsync(this::call);
+		assertThat(adaptive.availableConcurrentCalls()).isZero();
+		ticker.advance(Duration.ofMillis(5));
+		attempt(1).complete("ok");
+		attempt(2).completeExceptionally(new IOException("down"));
+		cancelled.cancel(true);
+		assertThat(succeeds).isCompletedWithValue("ok");
+		assertThat(fails).isCompletedExceptionally();
+		assertThat(adaptive.availableConcurrentCalls()).isEqualTo(adaptive.maxConcurrentCalls()).isPositive();
 	}
 
 	@Test
