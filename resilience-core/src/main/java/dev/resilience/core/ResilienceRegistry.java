@@ -126,7 +126,8 @@ public final class ResilienceRegistry {
 		if (existing != null) {
 			return existing;
 		}
-		Bulkhead created = Bulkhead.of(name, configSource.bulkheadConfig(name), bulkheadListener);
+		// The ticker times the calls of an adaptive limit; a registry on a manual ticker keeps them testable.
+		Bulkhead created = Bulkhead.of(name, configSource.bulkheadConfig(name), ticker, bulkheadListener);
 		Bulkhead raced = bulkheads.putIfAbsent(name, created);
 		if (raced != null) {
 			return raced;

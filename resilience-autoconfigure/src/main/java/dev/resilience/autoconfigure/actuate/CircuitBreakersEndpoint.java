@@ -9,6 +9,7 @@ import dev.resilience.core.ResilienceRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerMetrics;
 import dev.resilience.core.circuitbreaker.CircuitBreakerState;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -18,13 +19,15 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * {@code /actuator/circuitbreakers}: the state and window of every circuit breaker, and an
- * operator's switch to force one open, close it or disable it.
+ * operator's switch to force one open, close it or disable it. The switch is off by
+ * default, even when the endpoint is exposed: it needs
+ * {@code management.endpoint.circuitbreakers.access=unrestricted}.
  * <p>
  * The descriptors are {@link OperationResponseBody operation response bodies}, written by
  * the actuator's own JSON mapper: the application's Jackson settings (naming strategy,
  * inclusion) cannot change the documented shape.
  */
-@Endpoint(id = "circuitbreakers")
+@Endpoint(id = "circuitbreakers", defaultAccess = Access.READ_ONLY)
 public class CircuitBreakersEndpoint {
 
 	private final ResilienceRegistry registry;

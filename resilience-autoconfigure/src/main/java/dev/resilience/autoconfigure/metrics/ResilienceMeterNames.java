@@ -27,6 +27,12 @@ public final class ResilienceMeterNames {
 
 	public static final String IDEMPOTENCY_REQUESTS = "resilience.idempotency.requests";
 
+	public static final String LOAD_SHEDDING_LIMIT = "resilience.loadshedding.limit";
+
+	public static final String LOAD_SHEDDING_IN_FLIGHT = "resilience.loadshedding.in.flight";
+
+	public static final String LOAD_SHEDDING_REQUESTS = "resilience.loadshedding.requests";
+
 	public static final String TAG_NAME = "name";
 
 	public static final String TAG_OUTCOME = "outcome";
@@ -34,6 +40,8 @@ public final class ResilienceMeterNames {
 	public static final String TAG_STATE = "state";
 
 	public static final String TAG_WINDOW = "window";
+
+	public static final String TAG_PRIORITY = "priority";
 
 	private ResilienceMeterNames() {
 	}

@@ -96,6 +96,7 @@ public final class ResilienceConfigurationValidator implements InitializingBean 
 			throw ResilienceConfigurationException.invalidValue("resilience.health.open-circuit-status", status,
 					"must be a health status such as UNKNOWN, UP, OUT_OF_SERVICE or DOWN", null);
 		}
+		LoadSheddingSettings.of(this.properties.getLoadShedding());
 	}
 
 }

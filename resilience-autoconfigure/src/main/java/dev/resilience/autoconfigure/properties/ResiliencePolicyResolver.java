@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import dev.resilience.core.bulkhead.AdaptiveLimitConfig;
 import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.retry.RetryBudgetConfig;
@@ -183,7 +184,8 @@ public final class ResiliencePolicyResolver {
 		int maxConcurrentCalls = merger.pick("max-concurrent-calls", BulkheadProperties::getMaxConcurrentCalls,
 				builtIn.maxConcurrentCalls());
 		Duration maxWait = merger.pick("max-wait", BulkheadProperties::getMaxWait, builtIn.maxWait());
-		BulkheadConfig bulkhead = merger.build(() -> new BulkheadConfig(maxConcurrentCalls, maxWait));
+		AdaptiveLimitConfig adaptive = AdaptiveLimits.forBulkhead(merger, maxConcurrentCalls);
+		BulkheadConfig bulkhead = merger.build(() -> new BulkheadConfig(maxConcurrentCalls, maxWait, adaptive));
 		if (merger.configured()) {
 			configured.add(PolicySection.BULKHEAD);
 		}

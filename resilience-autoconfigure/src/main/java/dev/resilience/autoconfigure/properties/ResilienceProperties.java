@@ -39,6 +39,17 @@ public class ResilienceProperties {
 	 */
 	private final Health health = new Health();
 
+	/**
+	 * Inbound load shedding: a servlet filter with an adaptive concurrency limit.
+	 */
+	@NestedConfigurationProperty
+	private final LoadSheddingProperties loadShedding = new LoadSheddingProperties();
+
+	/**
+	 * Outgoing HTTP calls through RestClient and WebClient.
+	 */
+	private final HttpClient httpClient = new HttpClient();
+
 	public InstanceProperties getDefaults() {
 		return this.defaults;
 	}
@@ -53,6 +64,14 @@ public class ResilienceProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public LoadSheddingProperties getLoadShedding() {
+		return this.loadShedding;
+	}
+
+	public HttpClient getHttpClient() {
+		return this.httpClient;
 	}
 
 	/**
@@ -133,6 +152,28 @@ public class ResilienceProperties {
 
 		public void setOpenCircuitStatus(String openCircuitStatus) {
 			this.openCircuitStatus = openCircuitStatus;
+		}
+
+	}
+
+	/**
+	 * Outgoing HTTP calls through the auto-configured RestClient and WebClient builders.
+	 */
+	public static class HttpClient {
+
+		/**
+		 * Whether clients send Resilience-Attempt on retries and turn 429 and 503 answers
+		 * into failures that carry Retry-After, or, with Resilience-Overloaded: true, that
+		 * are never retried.
+		 */
+		private Boolean enabled = true;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -72,6 +72,10 @@ public final class ResilienceProblemDetailsResolver implements HandlerExceptionR
 		if (retryAfter != null) {
 			response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
 		}
+		if (ex instanceof CallNotPermittedException || ex instanceof BulkheadFullException) {
+			// A refusal under overload: callers using this library must not retry it.
+			response.setHeader(ResilienceHttpHeaders.OVERLOADED, "true");
+		}
 		response.setContentType(PROBLEM_JSON);
 		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
 		String body = "{\"type\":\"about:blank\",\"title\":" + quote(mapping.title()) + ",\"status\":"

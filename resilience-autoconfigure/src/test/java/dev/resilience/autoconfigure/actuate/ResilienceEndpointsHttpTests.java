@@ -31,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @SpringBootTest(classes = ResilienceEndpointsHttpTests.TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,circuitbreakers,retries,bulkheads",
+				"management.endpoint.circuitbreakers.access=unrestricted",
 				"management.endpoint.health.show-details=always", "management.health.db.enabled=false",
 				"management.health.redis.enabled=false",
 				"resilience.instances.shipping.circuit-breaker.sliding-window-size=4",

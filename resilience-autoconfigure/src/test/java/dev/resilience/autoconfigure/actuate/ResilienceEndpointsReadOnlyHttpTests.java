@@ -18,13 +18,14 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application that exposes the circuit breakers read-only, and whose own JSON
- * settings (snake case, nulls left out) must not change the endpoints' documented shape.
+ * An application that exposes the circuit breakers without granting write access (the
+ * write operation is off by default), and whose own JSON settings (snake case, nulls left
+ * out) must not change the endpoints' documented shape.
  */
 @SpringBootTest(classes = ResilienceEndpointsReadOnlyHttpTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=circuitbreakers,bulkheads",
-				"management.endpoint.circuitbreakers.access=read-only", "management.health.db.enabled=false",
+				"management.health.db.enabled=false",
 				"management.health.redis.enabled=false", "spring.jackson.property-naming-strategy=SNAKE_CASE",
 				"spring.jackson.default-property-inclusion=non_null",
 				"resilience.instances.payments.circuit-breaker.minimum-calls=10",

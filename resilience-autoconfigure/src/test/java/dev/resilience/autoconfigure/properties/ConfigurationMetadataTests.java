@@ -66,6 +66,33 @@ class ConfigurationMetadataTests {
 		assertThat(property("resilience.idempotency.wait")).containsEntry("defaultValue", "0ms");
 		assertThat(property("resilience.idempotency.max-key-length")).containsEntry("defaultValue", 255);
 		assertThat(property("resilience.health.open-circuit-status")).containsEntry("defaultValue", "UNKNOWN");
+		assertThat(property("resilience.http-client.enabled")).containsEntry("defaultValue", true);
+		assertThat(property("resilience.load-shedding.enabled")).containsEntry("defaultValue", false);
+		assertThat(property("resilience.load-shedding.max-concurrent-requests")).containsEntry("defaultValue", 200);
+		assertThat(property("resilience.load-shedding.retry-after")).containsEntry("defaultValue", "1s");
+		assertThat(property("resilience.load-shedding.default-priority")).containsEntry("defaultValue", "normal");
+		assertThat(description("resilience.load-shedding.routes")).contains("pattern");
+	}
+
+	@Test
+	void documentedLoadSheddingDefaultsMatchTheBuiltInDefaults() {
+		LoadSheddingSettings builtIn = LoadSheddingSettings.of(new LoadSheddingProperties());
+		assertThat(property("resilience.load-shedding.min-concurrent-requests"))
+			.containsEntry("defaultValue", builtIn.limit().minLimit());
+		assertThat(property("resilience.load-shedding.initial-concurrent-requests"))
+			.containsEntry("defaultValue", builtIn.limit().initialLimit());
+		assertThat(property("resilience.load-shedding.max-concurrent-requests"))
+			.containsEntry("defaultValue", builtIn.limit().maxLimit());
+		assertThat(property("resilience.load-shedding.smoothing")).containsEntry("defaultValue",
+				builtIn.limit().smoothing());
+		assertThat(property("resilience.load-shedding.latency-tolerance")).containsEntry("defaultValue",
+				builtIn.limit().rttTolerance());
+		assertThat(property("resilience.load-shedding.probe-interval")).containsEntry("defaultValue",
+				builtIn.limit().probeInterval());
+		assertThat(property("resilience.load-shedding.exempt-paths").get("defaultValue"))
+			.isEqualTo(builtIn.exemptPaths());
+		assertThat(hintValues("resilience.load-shedding.default-priority")).containsExactly("critical", "normal",
+				"sheddable");
 	}
 
 	@Test
@@ -129,6 +156,13 @@ class ConfigurationMetadataTests {
 		return metadata.read("$.hints[?(@.name == '" + name + "')].values[*].value");
 	}
 
+	/** The adaptive limit an instance gets when it sets nothing but {@code bulkhead.adaptive: true}. */
+	private static dev.resilience.core.bulkhead.AdaptiveLimitConfig adaptiveBuiltIn() {
+		ResilienceProperties properties = new ResilienceProperties();
+		properties.getDefaults().getBulkhead().setAdaptive(true);
+		return new ResiliencePolicyResolver(properties).resolve("any").bulkhead().adaptive();
+	}
+
 	private static Map<String, Function<ResolvedPolicy, Object>> defaultKeys() {
 		Map<String, Function<ResolvedPolicy, Object>> keys = new LinkedHashMap<>();
 		keys.put("retry.max-attempts", (p) -> p.retry().maxAttempts());
@@ -155,6 +189,12 @@ class ConfigurationMetadataTests {
 		keys.put("circuit-breaker.ignore", (p) -> p.circuitBreaker().ignore());
 		keys.put("bulkhead.max-concurrent-calls", (p) -> p.bulkhead().maxConcurrentCalls());
 		keys.put("bulkhead.max-wait", (p) -> p.bulkhead().maxWait());
+		keys.put("bulkhead.adaptive", (p) -> p.bulkhead().isAdaptive());
+		keys.put("bulkhead.min-concurrent-calls", (p) -> adaptiveBuiltIn().minLimit());
+		keys.put("bulkhead.initial-concurrent-calls", (p) -> adaptiveBuiltIn().initialLimit());
+		keys.put("bulkhead.smoothing", (p) -> adaptiveBuiltIn().smoothing());
+		keys.put("bulkhead.latency-tolerance", (p) -> adaptiveBuiltIn().rttTolerance());
+		keys.put("bulkhead.probe-interval", (p) -> adaptiveBuiltIn().probeInterval());
 		keys.put("slo.objective", (p) -> p.slo().objective());
 		keys.put("slo.window", (p) -> p.slo().window());
 		keys.put("slo.latency-threshold", (p) -> p.slo().latencyThreshold());

@@ -31,9 +31,15 @@ import dev.resilience.core.time.Ticker;
  * {@link InterruptedException} thrown by an attempt is never retried: retrying would swallow
  * the interrupt. Nor is a {@link VirtualMachineError}, nor a refusal by the library itself
  * (a {@link ResilienceException}: open circuit breaker, full bulkhead, idempotency conflict)
- * unless {@code retryOn} names its type: a refusal means "overloaded, do not retry". If the thread is interrupted while waiting, the interrupt flag is restored,
+ * unless {@code retryOn} names its type: a refusal means "overloaded, do not retry". The
+ * same holds for a failure marked {@link NonRetryable}. If the thread is interrupted while
+ * waiting, the interrupt flag is restored,
  * no further attempt is made and the last failure is rethrown with the
  * {@code InterruptedException} attached as suppressed (or the last retried result returned).
+ * <p>
+ * A failure that is {@link RetryAfterAware} sets a floor under the next wait: the loop waits
+ * the larger of the backoff and the failure's {@code retryAfter}, and gives up at once,
+ * before asking the budget, when {@code retryAfter} exceeds {@code maxBackoff}.
  * <p>
  * A call that ends with a retried result counts as a failure in {@link RetryOutcome}.
  * <p>
@@ -55,6 +61,9 @@ public final class Retry {
 
 	private static final Attempt<CheckedSupplier<Object>, Object> CALL_SUPPLIER = CheckedSupplier::get;
 
+	/** Returned by {@link #minDelayBeforeRetry} when the failure ends the call. */
+	static final long NOT_RETRIED = -1;
+
 	private final String name;
 
 	private final RetryConfig config;
@@ -62,6 +71,8 @@ public final class Retry {
 	private final RetryBudget budget;
 
 	private final Backoff backoff;
+
+	private final long maxBackoffNanos;
 
 	private final ExceptionClassifier classifier;
 
@@ -89,10 +100,12 @@ public final class Retry {
 		this.config = config;
 		this.budget = RetryBudget.of(config.budget(), ticker);
 		this.backoff = Backoff.of(config);
+		this.maxBackoffNanos = saturatedNanos(config.maxBackoff());
 		this.classifier = ExceptionClassifier.of(config.retryOn(), config.ignore());
 		this.retriesRefusals = config.retryOn()
 			.stream()
-			.anyMatch((type) -> ResilienceException.class.isAssignableFrom(type));
+			.anyMatch((type) -> ResilienceException.class.isAssignableFrom(type)
+					|| NonRetryable.class.isAssignableFrom(type));
 		this.retryOnResult = config.retryOnResult();
 		this.retriesResults = config.retriesResults();
 		this.sleeper = sleeper;
@@ -201,6 +214,7 @@ public final class Retry {
 		Throwable lastError = null;
 		List<Throwable> earlierErrors = null;
 		for (;;) {
+			long minDelay = 0;
 			frame.attempt = attemptNumber;
 			T result = null;
 			Throwable error = null;
@@ -215,8 +229,8 @@ public final class Retry {
 					earlierErrors = remember(earlierErrors, lastError);
 				}
 				lastError = error;
-				if (!isRetryable(error) || attemptNumber >= maxAttempts
-						|| (checksFinal && nest.isFinalFailure(error)) || !acquireRetry()) {
+				minDelay = minDelayBeforeRetry(error, attemptNumber, maxAttempts);
+				if (minDelay == NOT_RETRIED || (checksFinal && nest.isFinalFailure(error)) || !acquireRetry()) {
 					throw failed(error, earlierErrors, null, attemptNumber);
 				}
 			}
@@ -229,7 +243,7 @@ public final class Retry {
 				nest.reportFinal(frame, result);
 				return result;
 			}
-			long delay = this.backoff.delayNanos(attemptNumber, previousDelay, this.random);
+			long delay = delayNanos(attemptNumber, previousDelay, minDelay);
 			notifyRetry(attemptNumber, delay, error);
 			try {
 				this.sleeper.sleep(delay);
@@ -287,12 +301,44 @@ public final class Retry {
 		if (error instanceof InterruptedException || error instanceof VirtualMachineError) {
 			return false;
 		}
-		if (error instanceof ResilienceException && !this.retriesRefusals) {
-			// An open breaker, a full bulkhead or an idempotency conflict says "overloaded or
-			// busy: do not retry"; retrying it would only spend the budget on certain failure.
+		if ((error instanceof ResilienceException || error instanceof NonRetryable) && !this.retriesRefusals) {
+			// An open breaker, a full bulkhead, an idempotency conflict or a remote service's
+			// "overloaded" answer says "do not retry"; retrying it would only spend the budget
+			// on certain failure.
 			return false;
 		}
 		return this.classifier.test(error);
+	}
+
+	/**
+	 * @return the failure's {@link RetryAfterAware#retryAfter()} in nanoseconds, 0 when it
+	 * names none; saturated, so that a huge value still exceeds any cap
+	 */
+	private static long retryAfterNanos(Throwable error) {
+		if (!(error instanceof RetryAfterAware)) {
+			return 0;
+		}
+		java.time.Duration retryAfter;
+		try {
+			retryAfter = ((RetryAfterAware) error).retryAfter();
+		}
+		catch (RuntimeException ex) {
+			// A broken accessor must not turn a retryable failure into another one.
+			return 0;
+		}
+		if (retryAfter == null || retryAfter.isNegative() || retryAfter.isZero()) {
+			return 0;
+		}
+		return saturatedNanos(retryAfter);
+	}
+
+	private static long saturatedNanos(java.time.Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException tooLong) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	boolean acquireRetry() {
@@ -372,8 +418,27 @@ public final class Retry {
 		return this.retriesResults && this.retryOnResult.test(result);
 	}
 
-	long delayNanos(int attemptNumber, long previousDelay) {
-		return this.backoff.delayNanos(attemptNumber, previousDelay, this.random);
+	/**
+	 * The rules for a failed attempt that come before the budget, shared by the blocking loop
+	 * and {@link RetryExecution}: the failure must be retryable, attempts must be left, and a
+	 * wait the failure asks for ({@link RetryAfterAware}) must not exceed {@code maxBackoff}.
+	 * Read before the budget is asked, so that a call ending here spends no retry.
+	 * @return the least wait before the next attempt, or {@link #NOT_RETRIED}
+	 */
+	long minDelayBeforeRetry(Throwable error, int attemptNumber, int maxAttempts) {
+		if (!isRetryable(error) || attemptNumber >= maxAttempts) {
+			return NOT_RETRIED;
+		}
+		long minDelay = retryAfterNanos(error);
+		return (minDelay > this.maxBackoffNanos) ? NOT_RETRIED : minDelay;
+	}
+
+	/**
+	 * @return the wait before the next attempt: the backoff's, or longer if the failure
+	 * asked for more
+	 */
+	long delayNanos(int attemptNumber, long previousDelay, long minDelay) {
+		return Math.max(this.backoff.delayNanos(attemptNumber, previousDelay, this.random), minDelay);
 	}
 
 	private void listenerFailed(String event, Throwable ex) {

@@ -63,13 +63,14 @@ public final class RetryExecution {
 			earlierErrors = Retry.remember(earlierErrors, lastError);
 		}
 		lastError = error;
-		if (!retry.isRetryable(error) || attemptNumber >= maxAttempts || finished.get() || !retry.acquireRetry()) {
+		long minDelay = retry.minDelayBeforeRetry(error, attemptNumber, maxAttempts);
+		if (minDelay == Retry.NOT_RETRIED || finished.get() || !retry.acquireRetry()) {
 			if (finish()) {
 				retry.failed(error, earlierErrors, null, attemptNumber);
 			}
 			return STOP;
 		}
-		return retryAfter(error);
+		return retryAfter(error, minDelay);
 	}
 
 	/**
@@ -93,7 +94,7 @@ public final class RetryExecution {
 			}
 			return STOP;
 		}
-		return retryAfter(null);
+		return retryAfter(null, 0);
 	}
 
 	/**
@@ -166,8 +167,8 @@ public final class RetryExecution {
 		}
 	}
 
-	private long retryAfter(Throwable cause) {
-		long delay = retry.delayNanos(attemptNumber, previousDelay);
+	private long retryAfter(Throwable cause, long minDelay) {
+		long delay = retry.delayNanos(attemptNumber, previousDelay, minDelay);
 		retry.notifyRetry(attemptNumber, delay, cause);
 		previousDelay = delay;
 		waiting = true;

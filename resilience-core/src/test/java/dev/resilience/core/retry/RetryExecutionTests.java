@@ -68,7 +68,13 @@ class RetryExecutionTests {
 				scenario("retried result returned when attempts run out",
 						config().maxAttempts(2).retryOnResult((result) -> true).build(), () -> List.of("r1", "r2")),
 				scenario("decorrelated jitter waits", config().jitter(Jitter.DECORRELATED).build(),
-						() -> List.of(new IOException("1"), new IOException("2"), OK)));
+						() -> List.of(new IOException("1"), new IOException("2"), OK)),
+				scenario("a failure's Retry-After lengthens the wait", config().build(),
+						() -> List.of(new Overloaded(Duration.ofSeconds(3)), OK)),
+				scenario("a Retry-After past max-backoff ends the call", config().build(),
+						() -> List.of(new Overloaded(Duration.ofMinutes(1)), OK)),
+				scenario("a non-retryable failure ends the call", config().build(),
+						() -> List.of(new IOException("1"), new Final("final"), OK)));
 	}
 
 	private static Arguments scenario(String name, RetryConfig config, Supplier<List<Object>> outcomes) {
@@ -233,6 +239,31 @@ class RetryExecutionTests {
 	}
 
 	private record Driven(Object outcome, int attempts) {
+	}
+
+	/** A failure that asks for a wait, as an HTTP 503 with Retry-After does. */
+	private static final class Overloaded extends IOException implements RetryAfterAware {
+
+		private final Duration retryAfter;
+
+		Overloaded(Duration retryAfter) {
+			super("retry after " + retryAfter);
+			this.retryAfter = retryAfter;
+		}
+
+		@Override
+		public Duration retryAfter() {
+			return retryAfter;
+		}
+
+	}
+
+	private static final class Final extends IOException implements NonRetryable {
+
+		Final(String message) {
+			super(message);
+		}
+
 	}
 
 }
