@@ -93,7 +93,8 @@ class VirtualThreadsTests {
 				CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
 				assertThat(calls).allSatisfy((call) -> assertThat(call).isCompletedWithValue("ok"));
 				assertThat(remote.maxInside()).isLessThanOrEqualTo(4);
-				assertThat(remote.limitedThreads()).hasSizeGreaterThan(4).allSatisfy((thread) -> assertThat(isVirtual(thread)).isTrue());
+				assertThat(remote.limitedThreads()).hasSizeGreaterThan(4)
+					.allSatisfy((thread) -> assertThat(isVirtual(thread)).isTrue());
 			});
 			recording.stop();
 			recording.dump(dump);
@@ -102,7 +103,8 @@ class VirtualThreadsTests {
 				if (event.getStackTrace() != null) {
 					for (RecordedFrame frame : event.getStackTrace().getFrames()) {
 						if (frame.getMethod().getType().getName().startsWith("dev.resilience.")) {
-							pinnedInLibrary.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
+							pinnedInLibrary
+								.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
 						}
 					}
 				}
