@@ -11,15 +11,19 @@ import dev.resilience.core.ResilienceRegistryListener;
 import dev.resilience.core.bulkhead.BulkheadListener;
 import dev.resilience.core.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.core.retry.RetryListener;
+import dev.resilience.core.time.Scheduler;
 import dev.resilience.core.time.Sleeper;
 import dev.resilience.core.time.Ticker;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * Binds {@code resilience.*}, validates it at start-up, offers the
@@ -46,8 +50,9 @@ public final class ResilienceAutoConfiguration {
 
 	/**
 	 * The instances by name. Every listener bean of the application receives their events.
-	 * Time and waiting come from a {@link Ticker} and a {@link Sleeper} bean when the
-	 * application (or a test, with a {@code ManualTicker}) defines one.
+	 * Time and waiting come from a {@link Ticker}, a {@link Sleeper} and a {@link Scheduler}
+	 * (asynchronous retries) bean when the application (or a test, with a
+	 * {@code ManualTicker} and {@code ManualScheduler}) defines one.
 	 * Sections configured under {@code resilience.instances} are created at start-up, so
 	 * that they show in the actuator endpoints and metrics before their first call.
 	 */
@@ -57,10 +62,11 @@ public final class ResilienceAutoConfiguration {
 			ResilienceConfigurationValidator validator, ObjectProvider<CircuitBreakerListener> circuitBreakerListeners,
 			ObjectProvider<RetryListener> retryListeners, ObjectProvider<BulkheadListener> bulkheadListeners,
 			ObjectProvider<ResilienceRegistryListener> registryListeners, ObjectProvider<Ticker> ticker,
-			ObjectProvider<Sleeper> sleeper) {
+			ObjectProvider<Sleeper> sleeper, ObjectProvider<Scheduler> scheduler) {
 		ResilienceRegistry registry = ResilienceRegistry.builder(new PropertiesConfigSource(resolver))
 			.ticker(ticker.getIfUnique(Ticker::system))
 			.sleeper(sleeper.getIfUnique(Sleeper::system))
+			.scheduler(scheduler.getIfUnique(Scheduler::system))
 			.circuitBreakerListener(CompositeListeners.circuitBreaker(circuitBreakerListeners.orderedStream().toList()))
 			.retryListener(CompositeListeners.retry(retryListeners.orderedStream().toList()))
 			.bulkheadListener(CompositeListeners.bulkhead(bulkheadListeners.orderedStream().toList()))
@@ -79,6 +85,21 @@ public final class ResilienceAutoConfiguration {
 			}
 		}
 		return registry;
+	}
+
+	/**
+	 * With virtual threads enabled, asynchronous retries start on virtual threads rather
+	 * than on the common pool: an attempt may be a blocking method (an {@code @Async} one,
+	 * whose executor Spring runs outside this library's advice), and blocking belongs on
+	 * virtual threads there. The shared timer thread still keeps the time.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnThreading(Threading.VIRTUAL)
+	Scheduler resilienceScheduler() {
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("resilience-retry-");
+		executor.setVirtualThreads(true);
+		return Scheduler.system(executor);
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.lang.reflect.UndeclaredThrowableException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import dev.resilience.core.bulkhead.Bulkhead;
@@ -13,6 +15,7 @@ import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.retry.RetryConfig;
 import dev.resilience.core.internal.Randoms;
+import dev.resilience.core.time.Scheduler;
 import dev.resilience.core.time.Sleeper;
 import dev.resilience.core.time.Ticker;
 
@@ -32,7 +35,10 @@ import dev.resilience.core.time.Ticker;
  *     .bulkhead(BulkheadConfig.ofMaxConcurrentCalls(10))
  *     .build();
  * Receipt receipt = payments.call(() -> gateway.charge(order));
+ * CompletableFuture<Receipt> later = payments.executeAsync(() -> gateway.chargeAsync(order));
  * }</pre>
+ * The asynchronous form ({@link #executeAsync}) applies the same policies in the same
+ * order without blocking any thread: see there.
  */
 public final class ResiliencePipeline {
 
@@ -52,6 +58,8 @@ public final class ResiliencePipeline {
 
 	private final Ticker ticker;
 
+	private final Scheduler scheduler;
+
 	// One attempt: breaker, then bulkhead, then the call. Held in a field so the retry loop
 	// receives the same object on every call instead of a fresh capturing lambda.
 	private final Retry.Attempt<CheckedSupplier<?>, Object> attempt = this::attempt;
@@ -59,6 +67,7 @@ public final class ResiliencePipeline {
 	private ResiliencePipeline(Builder builder) {
 		this.name = builder.name;
 		this.ticker = builder.ticker;
+		this.scheduler = builder.scheduler;
 		this.retry = builder.retry;
 		this.circuitBreaker = builder.circuitBreaker;
 		this.bulkhead = builder.bulkhead;
@@ -141,6 +150,67 @@ public final class ResiliencePipeline {
 		});
 	}
 
+	/**
+	 * Runs an asynchronous call through the pipeline without blocking a thread at any point.
+	 * Each attempt asks the breaker and then the bulkhead, which admits it only if a permit
+	 * is free now ({@code maxWait} does not apply: a caller's thread never waits for a
+	 * permit), calls {@code call} and holds both permits until the returned stage completes.
+	 * Then:
+	 * <ul>
+	 * <li>the breaker records the stage's outcome with the time from the attempt's start;
+	 * a stage that fails, or a call that throws instead of returning a stage, counts
+	 * exactly as a thrown exception does on the blocking path
+	 * ({@code CompletionException} wrappers are removed);</li>
+	 * <li>the bulkhead's permit is given back, on success, failure or cancellation;</li>
+	 * <li>the retry decides by the same rules as on the blocking path; its backoff is
+	 * waited by scheduling the next attempt on the pipeline's {@link Scheduler}, never by
+	 * sleeping. The next attempt then starts on the scheduler's thread (at once, on the
+	 * completing thread, when the backoff is zero).</li>
+	 * </ul>
+	 * The first attempt starts on the calling thread, before this method returns. The
+	 * returned future completes with the outcome: the result, or the last failure unchanged
+	 * (earlier attempts' failures attached as suppressed), or a refusal
+	 * ({@link ResilienceException}). Cancelling it (or completing it) stops the call: the
+	 * stage in flight is cancelled and its permits given back at once (the breaker records
+	 * nothing), or the scheduled retry is dropped.
+	 * @param <T> the result type
+	 * @param call starts one attempt and returns its stage
+	 * @return the outcome of the call
+	 */
+	public <T> CompletableFuture<T> executeAsync(CheckedSupplier<? extends CompletionStage<? extends T>> call) {
+		Objects.requireNonNull(call, "call must not be null");
+		return AsyncCall.start(this, call, scheduler);
+	}
+
+	/**
+	 * Admits one attempt through the breaker and the bulkhead without waiting, for callers
+	 * that drive attempts themselves (a reactive operator): the caller runs the attempt and
+	 * reports its end on the permit; retries, if any, through
+	 * {@link Retry#startExecution()} and waits through {@link #scheduler()}.
+	 * @return the attempt's permit
+	 * @throws dev.resilience.core.circuitbreaker.CallNotPermittedException when the breaker
+	 * refuses the attempt
+	 * @throws dev.resilience.core.bulkhead.BulkheadFullException when no bulkhead permit is
+	 * free now (the breaker's permit is then freed without an outcome)
+	 */
+	public AttemptPermit acquireAttemptPermit() {
+		CircuitBreaker.Permit breakerPermit = (circuitBreaker != null) ? circuitBreaker.acquirePermission() : null;
+		Bulkhead.Permit bulkheadPermit = null;
+		if (bulkhead != null) {
+			try {
+				bulkheadPermit = bulkhead.acquireWithoutWaiting();
+			}
+			catch (Throwable ex) {
+				// As on the blocking path: a full bulkhead says nothing about the dependency.
+				if (breakerPermit != null) {
+					breakerPermit.onCancel();
+				}
+				throw ex;
+			}
+		}
+		return new AttemptPermit(breakerPermit, bulkheadPermit, ticker);
+	}
+
 	private Object attempt(CheckedSupplier<?> call) throws Throwable {
 		CircuitBreaker.Permit breakerPermit = (circuitBreaker != null) ? circuitBreaker.acquirePermission() : null;
 		Bulkhead.Permit bulkheadPermit = null;
@@ -208,6 +278,13 @@ public final class ResiliencePipeline {
 		return bulkhead;
 	}
 
+	/**
+	 * @return where asynchronous calls schedule their retries
+	 */
+	public Scheduler scheduler() {
+		return scheduler;
+	}
+
 	@Override
 	public String toString() {
 		return "ResiliencePipeline[" + name + ": retry=" + (retry != null) + ", circuitBreaker="
@@ -225,6 +302,8 @@ public final class ResiliencePipeline {
 		private Ticker ticker = Ticker.system();
 
 		private Sleeper sleeper = Sleeper.system();
+
+		private Scheduler scheduler = Scheduler.system();
 
 		private RetryConfig retryConfig;
 
@@ -257,6 +336,16 @@ public final class ResiliencePipeline {
 		 */
 		public Builder sleeper(Sleeper sleeper) {
 			this.sleeper = Objects.requireNonNull(sleeper, "sleeper must not be null");
+			return this;
+		}
+
+		/**
+		 * @param scheduler where asynchronous calls schedule their retries; the shared
+		 * {@link Scheduler#system()} by default
+		 * @return this builder
+		 */
+		public Builder scheduler(Scheduler scheduler) {
+			this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
 			return this;
 		}
 

@@ -15,6 +15,7 @@ import dev.resilience.core.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.retry.RetryListener;
 import dev.resilience.core.internal.Randoms;
+import dev.resilience.core.time.Scheduler;
 import dev.resilience.core.time.Sleeper;
 import dev.resilience.core.time.Ticker;
 
@@ -31,6 +32,8 @@ public final class ResilienceRegistry {
 	private final Ticker ticker;
 
 	private final Sleeper sleeper;
+
+	private final Scheduler scheduler;
 
 	private final RandomGenerator random;
 
@@ -52,6 +55,7 @@ public final class ResilienceRegistry {
 		this.configSource = builder.configSource;
 		this.ticker = builder.ticker;
 		this.sleeper = builder.sleeper;
+		this.scheduler = builder.scheduler;
 		this.random = builder.random;
 		this.circuitBreakerListener = builder.circuitBreakerListener;
 		this.retryListener = builder.retryListener;
@@ -141,7 +145,10 @@ public final class ResilienceRegistry {
 	 * @return the pipeline
 	 */
 	public ResiliencePipeline pipeline(String name, boolean retry, boolean circuitBreaker, boolean bulkhead) {
-		ResiliencePipeline.Builder builder = ResiliencePipeline.builder(name).ticker(ticker).sleeper(sleeper);
+		ResiliencePipeline.Builder builder = ResiliencePipeline.builder(name)
+			.ticker(ticker)
+			.sleeper(sleeper)
+			.scheduler(scheduler);
 		if (retry) {
 			builder.retry(retry(name));
 		}
@@ -194,6 +201,13 @@ public final class ResilienceRegistry {
 		return ticker;
 	}
 
+	/**
+	 * @return where the asynchronous calls of this registry's pipelines schedule retries
+	 */
+	public Scheduler scheduler() {
+		return scheduler;
+	}
+
 	private static <T> List<T> sorted(Collection<T> values, java.util.function.Function<T, String> name) {
 		return values.stream().sorted(java.util.Comparator.comparing(name)).toList();
 	}
@@ -208,6 +222,8 @@ public final class ResilienceRegistry {
 		private Ticker ticker = Ticker.system();
 
 		private Sleeper sleeper = Sleeper.system();
+
+		private Scheduler scheduler = Scheduler.system();
 
 		private RandomGenerator random = Randoms.threadLocal();
 
@@ -230,6 +246,16 @@ public final class ResilienceRegistry {
 
 		public Builder sleeper(Sleeper sleeper) {
 			this.sleeper = Objects.requireNonNull(sleeper, "sleeper must not be null");
+			return this;
+		}
+
+		/**
+		 * @param scheduler where asynchronous calls schedule their retries; the shared
+		 * {@link Scheduler#system()} by default
+		 * @return this builder
+		 */
+		public Builder scheduler(Scheduler scheduler) {
+			this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
 			return this;
 		}
 

@@ -8,7 +8,9 @@ import org.springframework.aop.ProxyMethodInvocation;
 
 /**
  * What the annotations of one method resolve to, built once per method: its idempotency,
- * the pipeline of its retry, circuit breaker and bulkhead, and its fallback.
+ * the pipeline of its retry, circuit breaker and bulkhead, its error budget recorder and
+ * its fallback; for a method with an asynchronous return type, the
+ * {@link AsyncMethodInvoker} that applies them on completion.
  */
 final class MethodResilience {
 
@@ -28,25 +30,34 @@ final class MethodResilience {
 	 */
 	private final SloCallRecorder slo;
 
+	private final AsyncMethodInvoker async;
+
 	MethodResilience(String description, ResiliencePipeline pipeline, FallbackMethod fallback) {
-		this(description, pipeline, fallback, null, SloCallRecorder.NONE);
+		this(description, pipeline, fallback, null, SloCallRecorder.NONE, null);
 	}
 
 	/**
 	 * @param pipeline may be {@code null} when the method is only idempotent
 	 * @param idempotent may be {@code null} when the method is not idempotent
 	 * @param slo the method's SLO recorder, {@link SloCallRecorder#NONE} for none
+	 * @param async the asynchronous invoker, or {@code null} for a method returning its value
 	 */
 	MethodResilience(String description, ResiliencePipeline pipeline, FallbackMethod fallback,
-			IdempotentMethodInvoker idempotent, SloCallRecorder slo) {
+			IdempotentMethodInvoker idempotent, SloCallRecorder slo, AsyncMethodInvoker async) {
 		this.description = description;
 		this.pipeline = pipeline;
 		this.fallback = fallback;
 		this.idempotent = idempotent;
 		this.slo = slo;
+		this.async = async;
 	}
 
 	Object invoke(MethodInvocation invocation) throws Throwable {
+		if (async != null) {
+			// The outcome arrives later: the policies, the error budget and the fallback act
+			// on completion.
+			return async.invoke(invocation);
+		}
 		if (idempotent != null) {
 			// Outermost: a duplicate is answered before any retry, breaker or bulkhead, and a
 			// fallback's answer is stored like the method's own.
@@ -75,7 +86,7 @@ final class MethodResilience {
 	 * One attempt. A method invocation can be proceeded once only, so every attempt
 	 * proceeds on a fresh clone positioned at this interceptor.
 	 */
-	private static Object proceed(MethodInvocation invocation) throws Throwable {
+	static Object proceed(MethodInvocation invocation) throws Throwable {
 		if (invocation instanceof ProxyMethodInvocation proxyInvocation) {
 			return proxyInvocation.invocableClone().proceed();
 		}

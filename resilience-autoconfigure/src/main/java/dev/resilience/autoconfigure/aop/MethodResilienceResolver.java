@@ -6,10 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import dev.resilience.annotation.Bulkhead;
@@ -121,7 +119,7 @@ public final class MethodResilienceResolver {
 			return null;
 		}
 		String description = FallbackMethod.describe(method);
-		rejectAsynchronousReturnType(method, description);
+		AsyncReturnType asyncType = AsyncReturnType.of(method, description);
 		Set<String> fallbacks = new LinkedHashSet<>();
 		ResiliencePipeline.Builder pipeline = null;
 		if (retryable != null) {
@@ -147,8 +145,18 @@ public final class MethodResilienceResolver {
 		}
 		FallbackMethod fallback = fallbacks.isEmpty() ? null
 				: FallbackMethod.resolve(method, ClassUtils.getUserClass(targetClass), fallbacks.iterator().next());
-		return new MethodResilience(description, (pipeline != null) ? pipeline.build() : null, fallback, idempotent,
-				sloRecorder(method, targetClass));
+		ResiliencePipeline built = (pipeline != null) ? pipeline.scheduler(registry.scheduler()).build() : null;
+		SloCallRecorder slo = sloRecorder(method, targetClass);
+		AsyncMethodInvoker async = null;
+		if (asyncType != null) {
+			if (idempotent != null || built == null) {
+				throw new IllegalStateException("@Idempotent on " + description + ", which returns "
+						+ method.getReturnType().getName()
+						+ ": idempotency of asynchronous methods is not supported yet; make the method return its value");
+			}
+			async = asyncType.invoker(built, fallback, slo, description);
+		}
+		return new MethodResilience(description, built, fallback, idempotent, slo, async);
 	}
 
 	/** The error budgets of every instance the method's annotations name. */
@@ -194,31 +202,6 @@ public final class MethodResilienceResolver {
 		if (!name.isEmpty()) {
 			fallbacks.add(name);
 		}
-	}
-
-	private static void rejectAsynchronousReturnType(Method method, String description) {
-		Class<?> type = method.getReturnType();
-		boolean reactive = type.getName().startsWith("reactor.core.publisher.")
-				|| isAssignableToNamed(type, "org.reactivestreams.Publisher");
-		if (CompletionStage.class.isAssignableFrom(type) || Future.class.isAssignableFrom(type) || reactive) {
-			throw new IllegalStateException(description + " returns " + type.getName()
-					+ ": resilience annotations do not support asynchronous return types yet; "
-					+ "annotate a method that returns the value itself");
-		}
-	}
-
-	private static boolean isAssignableToNamed(Class<?> type, String name) {
-		for (Class<?> current = type; current != null; current = current.getSuperclass()) {
-			if (current.getName().equals(name)) {
-				return true;
-			}
-			for (Class<?> implemented : ClassUtils.getAllInterfacesForClassAsSet(current)) {
-				if (implemented.getName().equals(name)) {
-					return true;
-				}
-			}
-		}
-		return false;
 	}
 
 }

@@ -16,7 +16,8 @@ public class BulkheadProperties {
 
 	/**
 	 * How long a call waits for a permit before it is rejected; 0 rejects at once.
-	 * Default: 0ms.
+	 * Asynchronous calls (CompletionStage, Mono, Flux) never wait: they are rejected at
+	 * once. Default: 0ms.
 	 */
 	private Duration maxWait;
 

@@ -29,6 +29,10 @@ import dev.resilience.core.time.Ticker;
  * no call is admitted while as many as the limit are running. The adaptive path reads the
  * {@link Ticker} twice per call and allocates one small permit per call; the fixed path
  * does neither.
+ * <p>
+ * An asynchronous call takes its permit with {@link #acquireWithoutWaiting()}: at once or
+ * not at all, since its caller's thread (an event loop, say) must not block; it gives the
+ * permit back when its result arrives, it fails or it is cancelled.
  */
 public final class Bulkhead {
 
@@ -129,6 +133,26 @@ public final class Bulkhead {
 		if (maxWaitNanos > 0 && awaitPermit()) {
 			return admitted();
 		}
+		throw rejected();
+	}
+
+	/**
+	 * Takes a permit only if one is free now and no caller is queued for one, never
+	 * waiting, whatever {@code maxWait} says: for asynchronous calls, whose caller's thread
+	 * must not block.
+	 * @return the permit; {@link Permit#release()} must be called exactly once
+	 * @throws BulkheadFullException when no permit is free (the rejection is counted and
+	 * reported to the listener)
+	 */
+	public Permit acquireWithoutWaiting() {
+		// Not past queued waiters, for the same reason as in acquire().
+		if (!permits.hasQueuedThreads() && permits.tryAcquire()) {
+			return admitted();
+		}
+		throw rejected();
+	}
+
+	private BulkheadFullException rejected() {
 		rejectedCalls.increment();
 		try {
 			listener.onRejected(name);
@@ -136,7 +160,7 @@ public final class Bulkhead {
 		catch (RuntimeException ignored) {
 			// A listener must not change the outcome of the call.
 		}
-		throw new BulkheadFullException(name, limit);
+		return new BulkheadFullException(name, limit);
 	}
 
 	private Permit admitted() {

@@ -48,6 +48,11 @@ import dev.resilience.core.time.Ticker;
  * of the outermost call, so that attempts do not multiply across layers: see
  * {@link NestedRetryMode} and {@link RetryContext}.
  * <p>
+ * Asynchronous callers, which must not sleep, run the same rules one attempt at a time
+ * through {@link #startExecution()}: the classification, budget, backoff, listener and
+ * counting are the methods this loop uses. Nesting does not apply to them: an
+ * asynchronous call has no thread of its own to carry a nest.
+ * <p>
  * Thread-safe; a call that succeeds at the first attempt allocates nothing.
  */
 public final class Retry {
@@ -55,6 +60,9 @@ public final class Retry {
 	private static final System.Logger LOGGER = System.getLogger(Retry.class.getName());
 
 	private static final Attempt<CheckedSupplier<Object>, Object> CALL_SUPPLIER = CheckedSupplier::get;
+
+	/** Returned by {@link #minDelayBeforeRetry} when the failure ends the call. */
+	static final long NOT_RETRIED = -1;
 
 	private final String name;
 
@@ -221,12 +229,8 @@ public final class Retry {
 					earlierErrors = remember(earlierErrors, lastError);
 				}
 				lastError = error;
-				// Read before the budget is asked: a wait longer than the cap ends the call
-				// without spending a retry on it.
-				minDelay = retryAfterNanos(error);
-				if (!isRetryable(error) || attemptNumber >= maxAttempts
-						|| (checksFinal && nest.isFinalFailure(error)) || minDelay > this.maxBackoffNanos
-						|| !acquireRetry()) {
+				minDelay = minDelayBeforeRetry(error, attemptNumber, maxAttempts);
+				if (minDelay == NOT_RETRIED || (checksFinal && nest.isFinalFailure(error)) || !acquireRetry()) {
 					throw failed(error, earlierErrors, null, attemptNumber);
 				}
 			}
@@ -239,7 +243,7 @@ public final class Retry {
 				nest.reportFinal(frame, result);
 				return result;
 			}
-			long delay = Math.max(this.backoff.delayNanos(attemptNumber, previousDelay, this.random), minDelay);
+			long delay = delayNanos(attemptNumber, previousDelay, minDelay);
 			notifyRetry(attemptNumber, delay, error);
 			try {
 				this.sleeper.sleep(delay);
@@ -273,6 +277,19 @@ public final class Retry {
 	}
 
 	/**
+	 * Starts one call for a caller that runs the attempts itself, typically asynchronously:
+	 * the returned execution applies this retry's rules (classification, attempts, budget,
+	 * backoff, listener, counters) to each attempt's outcome, and the caller waits the
+	 * returned delays by scheduling rather than sleeping. Counts as a first attempt in the
+	 * budget at once, as {@link #execute} does.
+	 * @return the execution of one call
+	 */
+	public RetryExecution startExecution() {
+		this.budget.recordFirstAttempt();
+		return new RetryExecution(this, this.config.maxAttempts());
+	}
+
+	/**
 	 * @return the counters and budget state now
 	 */
 	public RetryMetrics metrics() {
@@ -280,7 +297,7 @@ public final class Retry {
 				this.budget.available(), this.config.budget().ratio(), this.budget.deniedRetries());
 	}
 
-	private boolean isRetryable(Throwable error) {
+	boolean isRetryable(Throwable error) {
 		if (error instanceof InterruptedException || error instanceof VirtualMachineError) {
 			return false;
 		}
@@ -324,7 +341,7 @@ public final class Retry {
 		}
 	}
 
-	private boolean acquireRetry() {
+	boolean acquireRetry() {
 		if (this.budget.tryAcquireRetry()) {
 			return true;
 		}
@@ -337,8 +354,7 @@ public final class Retry {
 		return false;
 	}
 
-	private Throwable failed(Throwable error, List<Throwable> earlierErrors, InterruptedException interrupted,
-			int attemptNumber) {
+	Throwable failed(Throwable error, List<Throwable> earlierErrors, Throwable interrupted, int attemptNumber) {
 		if (earlierErrors != null) {
 			for (Throwable earlier : earlierErrors) {
 				// The same instance may come back from a later attempt; never suppress it into itself.
@@ -354,7 +370,7 @@ public final class Retry {
 		return error;
 	}
 
-	private static List<Throwable> remember(List<Throwable> errors, Throwable error) {
+	static List<Throwable> remember(List<Throwable> errors, Throwable error) {
 		if (errors == null) {
 			errors = new ArrayList<>(4);
 		}
@@ -367,7 +383,7 @@ public final class Retry {
 		return errors;
 	}
 
-	private void finished(int attemptNumber, boolean success) {
+	void finished(int attemptNumber, boolean success) {
 		this.calls.increment();
 		this.attempts.add(attemptNumber);
 		boolean retried = attemptNumber > 1;
@@ -389,13 +405,40 @@ public final class Retry {
 		}
 	}
 
-	private void notifyRetry(int attemptNumber, long delay, Throwable cause) {
+	void notifyRetry(int attemptNumber, long delay, Throwable cause) {
 		try {
 			this.listener.onRetry(this.name, attemptNumber, delay, cause);
 		}
 		catch (Throwable ex) {
 			listenerFailed("onRetry", ex);
 		}
+	}
+
+	boolean retriesResult(Object result) {
+		return this.retriesResults && this.retryOnResult.test(result);
+	}
+
+	/**
+	 * The rules for a failed attempt that come before the budget, shared by the blocking loop
+	 * and {@link RetryExecution}: the failure must be retryable, attempts must be left, and a
+	 * wait the failure asks for ({@link RetryAfterAware}) must not exceed {@code maxBackoff}.
+	 * Read before the budget is asked, so that a call ending here spends no retry.
+	 * @return the least wait before the next attempt, or {@link #NOT_RETRIED}
+	 */
+	long minDelayBeforeRetry(Throwable error, int attemptNumber, int maxAttempts) {
+		if (!isRetryable(error) || attemptNumber >= maxAttempts) {
+			return NOT_RETRIED;
+		}
+		long minDelay = retryAfterNanos(error);
+		return (minDelay > this.maxBackoffNanos) ? NOT_RETRIED : minDelay;
+	}
+
+	/**
+	 * @return the wait before the next attempt: the backoff's, or longer if the failure
+	 * asked for more
+	 */
+	long delayNanos(int attemptNumber, long previousDelay, long minDelay) {
+		return Math.max(this.backoff.delayNanos(attemptNumber, previousDelay, this.random), minDelay);
 	}
 
 	private void listenerFailed(String event, Throwable ex) {

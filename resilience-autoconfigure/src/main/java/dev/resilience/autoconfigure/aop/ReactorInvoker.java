@@ -1,0 +1,147 @@
+package dev.resilience.autoconfigure.aop;
+
+import dev.resilience.core.AttemptPermit;
+import dev.resilience.core.ResiliencePipeline;
+import dev.resilience.core.retry.Retry;
+import dev.resilience.core.retry.RetryExecution;
+import dev.resilience.core.time.Scheduler;
+import org.aopalliance.intercept.MethodInvocation;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs a method returning {@code Mono} or {@code Flux} through a pipeline, in Reactor's own
+ * terms: each subscription to the returned publisher is one call; each attempt takes an
+ * {@link AttemptPermit} (breaker, then bulkhead, never waiting), calls the method and
+ * subscribes to what it returns, and holds the permit for that subscription. The breaker
+ * records the outcome when the attempt completes or fails (a {@code Mono} succeeds at its
+ * value); a cancelled subscription gives the permit back and records nothing. A failed
+ * attempt asks the call's {@link RetryExecution}, and a retry resubscribes after its backoff,
+ * scheduled on the pipeline's {@link Scheduler}, never slept.
+ * <p>
+ * Loaded only when Reactor is on the classpath: nothing else in the library names this
+ * class's Reactor types.
+ */
+final class ReactorInvoker implements AsyncMethodInvoker {
+
+	private final ResiliencePipeline pipeline;
+
+	private final FallbackMethod fallback;
+
+	private final boolean mono;
+
+	private final String description;
+
+	private ReactorInvoker(ResiliencePipeline pipeline, FallbackMethod fallback, boolean mono, String description) {
+		this.pipeline = pipeline;
+		this.fallback = fallback;
+		this.mono = mono;
+		this.description = description;
+	}
+
+	static AsyncMethodInvoker create(ResiliencePipeline pipeline, FallbackMethod fallback, boolean mono,
+			String description) {
+		return new ReactorInvoker(pipeline, fallback, mono, description);
+	}
+
+	@Override
+	public Object invoke(MethodInvocation invocation) {
+		Flux<Object> call = Flux.defer(() -> call(invocation));
+		if (fallback != null) {
+			call = call.onErrorResume(fallback::handles, (error) -> runFallback(invocation, error));
+		}
+		// The chain carries a Mono's signals unchanged: no cardinality to check again.
+		return mono ? Mono.fromDirect(call) : call;
+	}
+
+	private Flux<Object> call(MethodInvocation invocation) {
+		Retry retry = pipeline.retry();
+		if (retry == null) {
+			return attempt(invocation, null);
+		}
+		RetryExecution execution = retry.startExecution();
+		return Flux.defer(() -> attempt(invocation, execution))
+			.retryWhen(reactor.util.retry.Retry
+				.from((failures) -> failures.concatMap((signal) -> backoff(execution, signal.failure()))))
+			// No-op when the call ended by the retry's rules, which finished the execution first.
+			.doOnCancel(() -> execution.abandon(null));
+	}
+
+	private Flux<Object> attempt(MethodInvocation invocation, RetryExecution execution) {
+		AttemptPermit permit;
+		try {
+			permit = pipeline.acquireAttemptPermit();
+		}
+		catch (Throwable refusal) {
+			return Flux.error(refusal);
+		}
+		Publisher<?> source;
+		try {
+			source = (Publisher<?>) MethodResilience.proceed(invocation);
+			if (source == null) {
+				throw new NullPointerException(
+						description + " returned null instead of a " + (mono ? "Mono" : "Flux"));
+			}
+		}
+		catch (Throwable ex) {
+			// A method that throws instead of returning a failed publisher fails the same way.
+			permit.onError(ex);
+			return Flux.error(ex);
+		}
+		Flux<Object> attempt = Flux.from(source);
+		if (mono) {
+			attempt = attempt.doOnNext((value) -> succeeded(permit, execution));
+		}
+		// doOn* rather than doFinally: the permit must be back before the signal travels on,
+		// or a retry subscribing at once would find the bulkhead still full.
+		return attempt.doOnComplete(() -> succeeded(permit, execution))
+			.doOnError(permit::onError)
+			.doOnCancel(permit::onCancel);
+	}
+
+	private static void succeeded(AttemptPermit permit, RetryExecution execution) {
+		if (permit.onSuccess() && execution != null) {
+			execution.onSuccess();
+		}
+	}
+
+	private Mono<Long> backoff(RetryExecution execution, Throwable failure) {
+		long delay = execution.onFailure(failure);
+		if (delay == RetryExecution.STOP) {
+			return Mono.error(failure);
+		}
+		if (delay == 0) {
+			execution.nextAttempt();
+			return Mono.just(0L);
+		}
+		return Mono.create((sink) -> {
+			Scheduler.Cancellable waiting;
+			try {
+				waiting = pipeline.scheduler().schedule(() -> {
+					execution.nextAttempt();
+					sink.success(delay);
+				}, delay);
+			}
+			catch (Throwable rejected) {
+				// The scheduler is shut down: end with the last failure.
+				execution.abandon(rejected);
+				sink.error(failure);
+				return;
+			}
+			sink.onCancel(waiting::cancel);
+		});
+	}
+
+	private Publisher<Object> runFallback(MethodInvocation invocation, Throwable cause) {
+		Object alternative;
+		try {
+			alternative = fallback.invoke(invocation.getThis(), invocation.getArguments(), cause);
+		}
+		catch (Throwable ex) {
+			return Flux.error(ex);
+		}
+		return (alternative != null) ? Flux.from((Publisher<?>) alternative) : Flux.empty();
+	}
+
+}

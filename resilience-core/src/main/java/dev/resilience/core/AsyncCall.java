@@ -1,0 +1,246 @@
+package dev.resilience.core;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+
+import dev.resilience.core.retry.RetryExecution;
+import dev.resilience.core.time.Scheduler;
+
+/**
+ * One asynchronous call through a {@link ResiliencePipeline}: the same order and rules as
+ * the blocking path, with waits scheduled instead of slept. Each attempt takes an
+ * {@link AttemptPermit} (breaker, then bulkhead, never waiting), starts the call and
+ * reports its stage's outcome to the permit and then to the {@link RetryExecution}, which
+ * says whether to schedule another attempt.
+ * <p>
+ * The result is the future handed to the caller. Completing it from outside, usually by
+ * cancelling it, stops the call: the attempt in flight is cancelled and its permits given
+ * back at once, or the scheduled retry is dropped.
+ * @param <T> the result type
+ */
+final class AsyncCall<T> {
+
+	private final ResiliencePipeline pipeline;
+
+	private final CheckedSupplier<? extends CompletionStage<? extends T>> call;
+
+	private final RetryExecution retry;
+
+	private final Scheduler scheduler;
+
+	private final CompletableFuture<T> result = new CompletableFuture<>();
+
+	/**
+	 * What a cancellation must stop: the {@link Attempt} in flight or the
+	 * {@link Scheduler.Cancellable} wait before the next one; {@code null} in between.
+	 */
+	private volatile Object pending;
+
+	private AsyncCall(ResiliencePipeline pipeline, CheckedSupplier<? extends CompletionStage<? extends T>> call,
+			Scheduler scheduler) {
+		this.pipeline = pipeline;
+		this.call = call;
+		this.scheduler = scheduler;
+		this.retry = (pipeline.retry() != null) ? pipeline.retry().startExecution() : null;
+	}
+
+	static <T> CompletableFuture<T> start(ResiliencePipeline pipeline,
+			CheckedSupplier<? extends CompletionStage<? extends T>> call, Scheduler scheduler) {
+		AsyncCall<T> asyncCall = new AsyncCall<>(pipeline, call, scheduler);
+		asyncCall.result.whenComplete((value, error) -> asyncCall.resultCompleted());
+		asyncCall.attempt();
+		return asyncCall.result;
+	}
+
+	private void attempt() {
+		if (result.isDone()) {
+			// Cancelled while waiting for this attempt.
+			return;
+		}
+		AttemptPermit permit;
+		try {
+			permit = pipeline.acquireAttemptPermit();
+		}
+		catch (Throwable refusal) {
+			// An open breaker or a full bulkhead fails the attempt, as a thrown refusal does on
+			// the blocking path: the retry's rules decide (by default, not to retry it).
+			attemptEnded(null, refusal);
+			return;
+		}
+		Attempt attempt = new Attempt(permit);
+		pending = attempt;
+		CompletionStage<? extends T> stage;
+		try {
+			stage = call.get();
+			if (stage == null) {
+				throw new NullPointerException("the call returned null instead of a CompletionStage");
+			}
+		}
+		catch (Throwable ex) {
+			// A call that throws instead of returning a failed stage fails the same way.
+			attempt.accept(null, ex);
+			return;
+		}
+		attempt.stage = stage;
+		if (result.isDone()) {
+			// Cancelled while the call was starting: the canceller may have seen the attempt
+			// before its stage was set, so stop the stage here too.
+			attempt.cancel();
+			return;
+		}
+		stage.whenComplete(attempt);
+	}
+
+	private void attemptEnded(Object value, Throwable failure) {
+		if (retry == null) {
+			complete(value, failure);
+			return;
+		}
+		long delay;
+		try {
+			delay = (failure != null) ? retry.onFailure(failure) : retry.onResult(value);
+		}
+		catch (Throwable ex) {
+			// The policy's result predicate threw: that is the call's outcome.
+			retry.abandon(null);
+			result.completeExceptionally(ex);
+			return;
+		}
+		if (delay == RetryExecution.STOP) {
+			complete(value, failure);
+			return;
+		}
+		if (result.isDone()) {
+			retry.abandon(null);
+			return;
+		}
+		if (delay == 0) {
+			// No wait: no hop through the scheduler. The depth of this recursion through
+			// synchronously completed stages is bounded by maxAttempts.
+			retry.nextAttempt();
+			attempt();
+			return;
+		}
+		Scheduler.Cancellable waiting;
+		try {
+			waiting = scheduler.schedule(this::retryNow, delay);
+		}
+		catch (Throwable rejected) {
+			// The scheduler is shut down: end with what the last attempt gave.
+			retry.abandon(rejected);
+			complete(value, failure);
+			return;
+		}
+		pending = waiting;
+		if (result.isDone()) {
+			// Cancelled while scheduling: the canceller may not have seen the wait.
+			waiting.cancel();
+		}
+	}
+
+	private void retryNow() {
+		pending = null;
+		if (result.isDone()) {
+			return;
+		}
+		retry.nextAttempt();
+		attempt();
+	}
+
+	@SuppressWarnings("unchecked")
+	private void complete(Object value, Throwable failure) {
+		if (failure != null) {
+			result.completeExceptionally(failure);
+		}
+		else {
+			result.complete((T) value);
+		}
+	}
+
+	/**
+	 * Runs once, whoever completed the result. When it was not this call (the caller
+	 * cancelled or completed it), whatever is pending is stopped.
+	 */
+	private void resultCompleted() {
+		Object current = pending;
+		if (current instanceof AsyncCall<?>.Attempt) {
+			((AsyncCall<?>.Attempt) current).cancel();
+		}
+		else if (current instanceof Scheduler.Cancellable) {
+			((Scheduler.Cancellable) current).cancel();
+		}
+		if (retry != null) {
+			// No-op when the call ended by its own rules, which finished the execution first.
+			retry.abandon(null);
+		}
+	}
+
+	static Throwable unwrap(Throwable error) {
+		Throwable current = error;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	/**
+	 * One attempt in flight: its permit and its stage. A compare-and-set decides between the
+	 * stage's completion and a cancellation; the loser does nothing.
+	 */
+	private final class Attempt implements BiConsumer<Object, Throwable> {
+
+		private final AttemptPermit permit;
+
+		private final AtomicBoolean settled = new AtomicBoolean();
+
+		volatile CompletionStage<?> stage;
+
+		Attempt(AttemptPermit permit) {
+			this.permit = permit;
+		}
+
+		@Override
+		public void accept(Object value, Throwable error) {
+			if (!settled.compareAndSet(false, true)) {
+				// Cancelled first: the cancellation has settled the call.
+				return;
+			}
+			Throwable failure = (error != null) ? unwrap(error) : null;
+			if (failure != null) {
+				permit.onError(failure);
+			}
+			else {
+				permit.onSuccess();
+			}
+			pending = null;
+			attemptEnded(value, failure);
+		}
+
+		void cancel() {
+			if (!settled.compareAndSet(false, true)) {
+				return;
+			}
+			try {
+				CompletionStage<?> current = stage;
+				if (current != null) {
+					// Before the permits go back: the dependency hears of the cancellation
+					// before another call can take its place.
+					current.toCompletableFuture().cancel(true);
+				}
+			}
+			catch (UnsupportedOperationException ex) {
+				// A stage that cannot be cancelled runs to its end; its permits go back now.
+			}
+			finally {
+				permit.onCancel();
+			}
+		}
+
+	}
+
+}
