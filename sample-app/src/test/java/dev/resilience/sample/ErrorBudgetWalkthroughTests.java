@@ -2,6 +2,7 @@ package dev.resilience.sample;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -22,7 +23,7 @@ import dev.resilience.core.time.ManualTicker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The error-budget part of the walkthrough (SLO.md): the budgets of the gateway and of the
+ * The error-budget part of the walkthrough (docs/error-budgets.md): the budgets of the gateway and of the
  * orders API burn while the gateway fails, and the Prometheus rules are served as YAML.
  * Time is a manual ticker, so retries do not wait.
  */
@@ -96,6 +97,7 @@ class ErrorBudgetWalkthroughTests {
 	private void placeOrder() {
 		this.client.post()
 			.uri("/orders")
+			.header("Idempotency-Key", UUID.randomUUID().toString())
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("amountCents", 1250))
 			.exchange();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +63,7 @@ class SampleAppWalkthroughTests {
 	void placesAnOrderWhileTheGatewayIsHealthy() {
 		this.client.post()
 			.uri("/orders")
+			.header("Idempotency-Key", UUID.randomUUID().toString())
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("amountCents", 1250))
 			.exchange()
@@ -103,6 +105,7 @@ class SampleAppWalkthroughTests {
 		this.ticker.advance(Duration.ofMillis(2_500));
 		this.client.post()
 			.uri("/orders")
+			.header("Idempotency-Key", UUID.randomUUID().toString())
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("amountCents", 1250))
 			.exchange()
@@ -166,6 +169,7 @@ class SampleAppWalkthroughTests {
 					start.await();
 					return this.client.post()
 						.uri("/orders")
+						.header("Idempotency-Key", UUID.randomUUID().toString())
 						.contentType(MediaType.APPLICATION_JSON)
 						.body(Map.of("amountCents", 100))
 						.exchange()
@@ -296,6 +300,7 @@ class SampleAppWalkthroughTests {
 	private int placeOrder() {
 		return this.client.post()
 			.uri("/orders")
+			.header("Idempotency-Key", UUID.randomUUID().toString())
 			.contentType(MediaType.APPLICATION_JSON)
 			.body(Map.of("amountCents", 1250))
 			.exchange()
