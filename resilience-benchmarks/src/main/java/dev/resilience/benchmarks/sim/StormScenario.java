@@ -44,9 +44,9 @@ public record StormScenario(String name, int clients, int processes, double rate
 	 * @return the scenario, 120 s long, recorded in 100 ms buckets
 	 */
 	public static StormScenario postMortem(Duration triggerLength) {
-		return new StormScenario("trigger-" + triggerLength.toSeconds() + "s", 1000, 1000, 400, 50, Duration.ofMillis(100),
-				Duration.ofSeconds(1), new Slowdown(Duration.ofSeconds(10), triggerLength, 10), Duration.ofSeconds(120),
-				Duration.ofMillis(100));
+		return new StormScenario("trigger-" + triggerLength.toSeconds() + "s", 1000, 1000, 400, 50,
+				Duration.ofMillis(100), Duration.ofSeconds(1), new Slowdown(Duration.ofSeconds(10), triggerLength, 10),
+				Duration.ofSeconds(120), Duration.ofMillis(100));
 	}
 
 	/**
