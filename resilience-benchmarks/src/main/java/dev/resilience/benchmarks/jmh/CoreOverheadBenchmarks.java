@@ -117,6 +117,12 @@ public class CoreOverheadBenchmarks {
 		return supplier.get();
 	}
 
+	/** One read of the clock the breakers and the budget use, for reading the others. */
+	@Benchmark
+	public long clockRead() {
+		return System.nanoTime();
+	}
+
 	@Benchmark
 	public String oursCircuitBreaker() throws Throwable {
 		return circuitBreaker.execute(call);

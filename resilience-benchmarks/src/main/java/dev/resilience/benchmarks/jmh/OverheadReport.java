@@ -2,6 +2,7 @@ package dev.resilience.benchmarks.jmh;
 
 import java.awt.Color;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,14 +49,40 @@ public final class OverheadReport {
 
 	private static final Color OTHER = new Color(40, 90, 200);
 
+	/** Whose code a row measures. */
+	enum Kind {
+
+		/** The library's; compared with an equivalent. */
+		OURS,
+
+		/** Resilience4j's: the equivalent itself. */
+		OTHER,
+
+		/** Neither: a cost that helps read the others, such as one clock read. */
+		REFERENCE
+
+	}
+
 	/**
-	 * One line of a table: a benchmark method and the method of its Resilience4j
-	 * equivalent, if any.
+	 * One line of a table: a benchmark method and, for the library's rows, the method of
+	 * its Resilience4j equivalent.
 	 */
-	record Row(String label, String method, String equivalent) {
+	record Row(String label, String method, String equivalent, Kind kind) {
+
+		static Row ours(String label, String method, String equivalent) {
+			return new Row(label, method, equivalent, Kind.OURS);
+		}
+
+		static Row other(String label, String method) {
+			return new Row(label, method, null, Kind.OTHER);
+		}
+
+		static Row reference(String label, String method) {
+			return new Row(label, method, null, Kind.REFERENCE);
+		}
 
 		boolean ours() {
-			return equivalent != null;
+			return kind == Kind.OURS;
 		}
 
 	}
@@ -78,17 +105,19 @@ public final class OverheadReport {
 					+ "Resilience4j has none). The full pipeline is retry, then breaker, then bulkhead, in both: "
 					+ "`ResiliencePipeline.execute(CheckedSupplier)` and a Resilience4j supplier decorated three "
 					+ "times, once, in the set-up. Both breakers time each call with two `System.nanoTime()` "
-					+ "reads; the library's budget reads the clock once per call more.",
+					+ "reads; the library's retry budget reads it once more per call, to date the "
+					+ "call's deposit. The reference row shows what one such read costs on this machine.",
 			CoreOverheadBenchmarks.class, "direct",
-			List.of(new Row("ours: circuit breaker (closed)", "oursCircuitBreaker", "r4jCircuitBreaker"),
-					new Row("Resilience4j: circuit breaker (closed)", "r4jCircuitBreaker", null),
-					new Row("ours: bulkhead", "oursBulkhead", "r4jBulkhead"),
-					new Row("Resilience4j: bulkhead", "r4jBulkhead", null),
-					new Row("ours: retry (no failure)", "oursRetry", "r4jRetry"),
-					new Row("Resilience4j: retry (no failure)", "r4jRetry", null),
-					new Row("ours: full pipeline", "oursPipeline", "r4jPipeline"),
-					new Row("ours: full pipeline via get(Supplier)", "oursPipelineSupplier", "r4jPipeline"),
-					new Row("Resilience4j: full chain", "r4jPipeline", null)));
+			List.of(Row.reference("one System.nanoTime() read (reference)", "clockRead"),
+					Row.ours("ours: circuit breaker (closed)", "oursCircuitBreaker", "r4jCircuitBreaker"),
+					Row.other("Resilience4j: circuit breaker (closed)", "r4jCircuitBreaker"),
+					Row.ours("ours: bulkhead", "oursBulkhead", "r4jBulkhead"),
+					Row.other("Resilience4j: bulkhead", "r4jBulkhead"),
+					Row.ours("ours: retry (no failure)", "oursRetry", "r4jRetry"),
+					Row.other("Resilience4j: retry (no failure)", "r4jRetry"),
+					Row.ours("ours: full pipeline", "oursPipeline", "r4jPipeline"),
+					Row.ours("ours: full pipeline via get(Supplier)", "oursPipelineSupplier", "r4jPipeline"),
+					Row.other("Resilience4j: full chain", "r4jPipeline")));
 
 	/**
 	 * Every section the report runs, in order. Spring-level benchmarks (the annotations
@@ -147,11 +176,13 @@ public final class OverheadReport {
 
 	private void write() throws IOException, RunnerException {
 		Files.createDirectories(directory);
+		double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 		// Per thread count: method name -> measurement.
 		Map<Integer, Map<String, Measurement>> measured = new LinkedHashMap<>();
 		for (int threads : settings.threads()) {
 			measured.put(threads, run(threads));
 		}
+		double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 		StringBuilder md = new StringBuilder();
 		md.append("# Overhead benchmarks (JMH)\n\n");
 		md.append("Written by `" + COMMAND + "` (this report alone: `-Poverhead` instead of `-Pbenchmarks`; class `")
@@ -170,13 +201,17 @@ public final class OverheadReport {
 			.append(System.getProperty("os.arch"))
 			.append(", ")
 			.append(Runtime.getRuntime().availableProcessors())
-			.append(" CPUs.\n\n");
-		md.append("> **Error bars are wide.** These numbers come from a shared machine with 2 cores, on which other "
-				+ "work ran at the same time, with one fork and short iterations so that the whole run takes a few "
-				+ "minutes. Read differences of a few nanoseconds, and everything at 2 threads (which may compete "
-				+ "with other processes for the 2 cores), as noise; the ratios and the bytes per call are the "
-				+ "robust part. For numbers to quote, rerun on a quiet machine with more forks "
-				+ "(`-Djmh.forks=3 -Djmh.iterations=10`).\n\n");
+			.append(" CPUs; system load average (1 min) ")
+			.append(load(loadBefore))
+			.append(" before the run and ")
+			.append(load(loadAfter))
+			.append(" after it.\n\n");
+		md.append("> **Error bars are wide.** These numbers come from a shared machine with 2 cores on which other "
+				+ "work ran at the same time (a load average above 2 means other processes wanted the same cores), "
+				+ "with one fork and short iterations so that the whole run takes a few minutes. Read differences "
+				+ "of a few nanoseconds, and most of the 2-thread results, as noise; even a clock read varies "
+				+ "with the load. The bytes per call do not depend on the load. For numbers to quote, rerun on a "
+				+ "quiet machine with more forks (`-Djmh.forks=3 -Djmh.iterations=10`).\n\n");
 		md.append("Columns: **ns/op**, average time per call per thread, with JMH's 99.9% confidence half-width; "
 				+ "**vs direct**, that time over the direct call's at the same thread count; **vs R4j**, over "
 				+ "Resilience4j's equivalent; **B/op**, bytes allocated per call (`gc.alloc.rate.norm`).\n\n");
@@ -249,7 +284,11 @@ public final class OverheadReport {
 			if (measurement == null) {
 				continue;
 			}
-			Measurement equivalent = row.ours() ? results.get(row.equivalent()) : measurement;
+			Measurement equivalent = switch (row.kind()) {
+				case OURS -> results.get(row.equivalent());
+				case OTHER -> measurement;
+				case REFERENCE -> null;
+			};
 			md.append("| ").append(row.label()).append(" | ").append(nanos(measurement)).append(" | ")
 				.append((direct != null) ? ratio(measurement.nanos(), direct.nanos()) : "-")
 				.append(" | ")
@@ -305,11 +344,20 @@ public final class OverheadReport {
 		for (Row row : section.rows()) {
 			Measurement measurement = results.get(row.method());
 			if (measurement != null) {
-				chart.bar(row.label().replace("Resilience4j", "R4j"), measurement.nanos(), measurement.error(),
-						row.ours() ? OURS : OTHER);
+				Color color = switch (row.kind()) {
+					case OURS -> OURS;
+					case OTHER -> OTHER;
+					case REFERENCE -> DIRECT;
+				};
+				chart.bar(row.label().replace("Resilience4j", "R4j").replace(" (reference)", ""), measurement.nanos(),
+						measurement.error(), color);
 			}
 		}
 		return chart;
+	}
+
+	private static String load(double average) {
+		return (average < 0) ? "unknown" : number(average, 1);
 	}
 
 	private static String nanos(Measurement measurement) {
