@@ -304,6 +304,8 @@ public final class OverheadReport {
 			Map<Integer, Map<String, Measurement>> measured) {
 		md.append("**Targets.** Closed-state overhead (time over the direct call) below Resilience4j's in the same "
 				+ "run, and 0 bytes per call on the success path of breaker, bulkhead and retry.\n\n");
+		md.append("*Below R4j*: **yes** or **no** when the two 99.9% confidence intervals do not overlap, "
+				+ "otherwise *within noise* and which mean is lower.\n\n");
 		md.append("| | threads | ours, ns over direct | Resilience4j, ns over direct | below R4j | ours B/op |\n");
 		md.append("|---|---:|---:|---:|:---:|---:|\n");
 		for (Map.Entry<Integer, Map<String, Measurement>> entry : measured.entrySet()) {
@@ -318,13 +320,14 @@ public final class OverheadReport {
 				double oursOverhead = ours.nanos() - direct.nanos();
 				double otherOverhead = other.nanos() - direct.nanos();
 				boolean allocationFree = ours.bytes() <= ZERO_BYTES;
+				String below = below(ours, other);
 				md.append("| ").append(row.label().replaceFirst("^ours: ", "")).append(" | ").append(entry.getKey())
 					.append(" | ")
 					.append(number(oursOverhead, 1))
 					.append(" | ")
 					.append(number(otherOverhead, 1))
 					.append(" | ")
-					.append((oursOverhead < otherOverhead) ? "yes" : "**no**")
+					.append(below)
 					.append(" | ")
 					.append(bytes(ours.bytes()))
 					.append(allocationFree ? "" : " **(allocates)**")
@@ -332,6 +335,23 @@ public final class OverheadReport {
 			}
 		}
 		md.append('\n');
+	}
+
+	/**
+	 * @return whether the library's time is below the other's, judged on the confidence
+	 * intervals: the same direct call is subtracted from both, so comparing the times
+	 * compares the overheads
+	 */
+	static String below(Measurement ours, Measurement other) {
+		double oursError = Double.isFinite(ours.error()) ? ours.error() : 0;
+		double otherError = Double.isFinite(other.error()) ? other.error() : 0;
+		if (ours.nanos() + oursError < other.nanos() - otherError) {
+			return "**yes**";
+		}
+		if (ours.nanos() - oursError > other.nanos() + otherError) {
+			return "**no**";
+		}
+		return "within noise (" + ((ours.nanos() < other.nanos()) ? "ours" : "R4j") + " lower)";
 	}
 
 	private static BarChart chart(Section section, int threads, Map<String, Measurement> results) {

@@ -99,7 +99,8 @@ final class FleetStudy {
 		StringBuilder header = new StringBuilder("| policy |");
 		StringBuilder rule = new StringBuilder("|---|");
 		for (int processes : PROCESSES) {
-			header.append(' ').append(processes).append(" processes (")
+			header.append(' ').append(processes((processes)))
+				.append(" (")
 				.append(number(scenario.ratePerSecond() / processes, 1))
 				.append("/s each) |");
 			rule.append("---:|");
@@ -156,7 +157,7 @@ final class FleetStudy {
 		StringBuilder header = new StringBuilder("| policy |");
 		StringBuilder rule = new StringBuilder("|---|");
 		for (int processes : PROCESSES) {
-			header.append(' ').append(processes).append(" processes (").append(number(rate / processes, 1))
+			header.append(' ').append(processes(processes)).append(" (").append(number(rate / processes, 1))
 				.append("/s each) |");
 			rule.append("---:|");
 		}
@@ -203,9 +204,10 @@ final class FleetStudy {
 				+ "and 3 charts: goodput is zero while the breakers are open). The floor changes only the peak.");
 		markdown.line("- **Without a breaker the floor decides whether the budget prevents a collapse**: the default "
 				+ "floor leaves 10-20 processes metastable; a floor of 1 or 0 recovers from the 1 s trigger.");
-		markdown.line("- **The first second after the trigger peaks near 1.8x even with floor 0**: a 10 s window "
-				+ "saves ratio x 10 s = one second of a process's traffic in tokens, spent as the failures start. "
-				+ "Averaged over a window, the load stays within 1 + ratio + floor / r.");
+		markdown.line("- **With 10-20 processes the first second after the trigger peaks near 1.8x, even with floor "
+				+ "0**: a 10 s window saves ratio x 10 s = one second of a process's traffic in tokens, spent as "
+				+ "the failures start (one process with a breaker opens it first). Averaged over a window, the "
+				+ "load stays within 1 + ratio + floor / r.");
 		markdown.line();
 	}
 
@@ -249,7 +251,7 @@ final class FleetStudy {
 		StringBuilder header = new StringBuilder("| target |");
 		StringBuilder rule = new StringBuilder("|---|");
 		for (int processes : models) {
-			header.append(' ').append(processes).append(" processes |");
+			header.append(' ').append(processes(processes)).append(" |");
 			rule.append("---|");
 		}
 		markdown.line(header.toString());
@@ -302,6 +304,10 @@ final class FleetStudy {
 				+ "retries; only load the breakers refuse helps it drain faster (section 4, `open %d s`).", collapsed,
 				naive, recovery(none.recoverySeconds()), number(TARGET_RECOVERY_SECONDS, 0), SHORT_OPEN.toSeconds()));
 		markdown.line();
+	}
+
+	private static String processes(int count) {
+		return count + ((count == 1) ? " process" : " processes");
 	}
 
 	private static String verdict(double load, double target) {

@@ -57,7 +57,7 @@ public final class OurPolicies {
 		}
 		String name = changes.isEmpty() ? "ours (defaults)" : "ours (" + String.join(", ", changes) + ")";
 		String description = "library defaults (3 attempts, 100 ms x2 full jitter, budget ratio 0.1 over 10 s) with a "
-				+ "floor of " + minRetriesPerSecond + " retries/s, "
+				+ "floor of " + minRetriesPerSecond + ((minRetriesPerSecond == 1) ? " retry/s, " : " retries/s, ")
 				+ ((breaker == null) ? "no circuit breaker"
 						: "circuit breaker (count window 100, minimum 20 calls, 50% failures, open "
 								+ breaker.openDuration().toSeconds() + " s, 3 half-open calls)");
