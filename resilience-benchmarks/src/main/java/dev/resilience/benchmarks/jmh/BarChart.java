@@ -27,8 +27,6 @@ final class BarChart {
 
 	private static final int ROW_HEIGHT = 24;
 
-	private static final int LABEL_WIDTH = 190;
-
 	private final String title;
 
 	private final String unit;
@@ -80,7 +78,11 @@ final class BarChart {
 		g.drawString(title, left + 12, 20);
 		g.setFont(plain);
 		FontMetrics metrics = g.getFontMetrics();
-		int plotLeft = left + LABEL_WIDTH;
+		int labelWidth = 0;
+		for (Bar bar : bars) {
+			labelWidth = Math.max(labelWidth, metrics.stringWidth(bar.label));
+		}
+		int plotLeft = left + 12 + labelWidth + 8;
 		int plotRight = left + width - 70;
 		int plotTop = 36;
 		double max = 0;

@@ -222,7 +222,7 @@ public final class StormReport {
 			chart.add(bucketPolicies.get(bi).name(), colors[VALIDATION_RETRIES.length + bi], Chart.Style.POINTS,
 					VALIDATION_P, simulated[VALIDATION_RETRIES.length + bi]);
 		}
-		Chart.writeGrid(List.of(chart), 1, 900, 420, directory.resolve("validation.png"));
+		Chart.writeGrid(List.of(chart), 1, 1150, 420, directory.resolve("validation.png"));
 		markdown.line("![load vs p](validation.png)");
 		markdown.line();
 		return valid;
