@@ -46,15 +46,34 @@ public final class BrookerValidation {
 	 * @return what was measured
 	 */
 	public static Outcome run(Policy policy, double failureProbability, Duration duration, long seed) {
+		return run(policy, failureProbability, CLIENTS, CLIENTS, CLIENTS * RATE_PER_CLIENT, duration, seed);
+	}
+
+	/**
+	 * Runs the same set-up with other traffic: {@code clients} clients spread over
+	 * {@code processes} processes (see {@link ClientFleet}), offering
+	 * {@code ratePerSecond} in all. With {@code p = 1} this is a full outage that fails
+	 * fast, the case in which a retry budget alone must bound the load.
+	 * @param policy what every process runs
+	 * @param failureProbability {@code p}
+	 * @param clients how many clients make requests
+	 * @param processes how many processes, each with its own retry state, serve them
+	 * @param ratePerSecond requests per second across all clients
+	 * @param duration how long requests arrive
+	 * @param seed the seed of every random stream
+	 * @return what was measured
+	 */
+	public static Outcome run(Policy policy, double failureProbability, int clients, int processes,
+			double ratePerSecond, Duration duration, long seed) {
 		SplittableRandom root = new SplittableRandom(seed);
 		SplittableRandom arrivals = root.split();
-		SplittableRandom clients = root.split();
+		SplittableRandom streams = root.split();
 		SplittableRandom failures = root.split();
 		EventLoop loop = EventLoop.create();
 		Recorder recorder = Recorder.create(Duration.ofSeconds(1).toNanos(), duration.toNanos());
 		FlakyOrigin origin = FlakyOrigin.create(loop, LATENCY_NANOS, failureProbability, failures, recorder);
-		ClientFleet fleet = ClientFleet.create(loop, policy, CLIENTS, clients, origin, recorder, 0);
-		fleet.generateArrivals(CLIENTS * RATE_PER_CLIENT, duration.toNanos(), arrivals);
+		ClientFleet fleet = ClientFleet.create(loop, policy, clients, processes, streams, origin, recorder, 0);
+		fleet.generateArrivals(ratePerSecond, duration.toNanos(), arrivals);
 		loop.runToCompletion();
 		long offered = recorder.total(Series.OFFERED);
 		return new Outcome((double) recorder.total(Series.ORIGIN_ATTEMPTS) / offered,

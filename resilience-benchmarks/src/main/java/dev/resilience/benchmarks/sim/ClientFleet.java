@@ -13,6 +13,13 @@ import java.util.random.RandomGenerator;
  * gives up, which fails the attempt of the layer above. Only the innermost attempt has a
  * timeout: an outer layer waits for the layer below to finish, as a service waits for
  * its own retrying client library.
+ * <p>
+ * <b>Clients and processes.</b> A client is a source of requests; a process is one
+ * instance of the retry library, with one strategy per layer (one retry budget, one
+ * circuit breaker) shared by every client it serves. Client {@code c} runs in process
+ * {@code c % processes}. With as many processes as clients, every client has its own
+ * library; with fewer, each process serves the requests of many clients, as a service
+ * instance serves many users.
  */
 public final class ClientFleet implements Request.Listener {
 
@@ -26,29 +33,38 @@ public final class ClientFleet implements Request.Listener {
 
 	private final int layers;
 
+	private final int clients;
+
+	/** Per process, per layer. */
 	private final RetryStrategy[][] strategies;
 
-	private ClientFleet(EventLoop loop, Policy policy, int clients, SplittableRandom random, Origin origin,
-			Recorder recorder, long timeoutNanos) {
+	private ClientFleet(EventLoop loop, Policy policy, int clients, int processes, SplittableRandom random,
+			Origin origin, Recorder recorder, long timeoutNanos) {
 		if (clients < 1 || policy.layers() < 1) {
 			throw new IllegalArgumentException(
 					"clients and layers must be >= 1 but were " + clients + ", " + policy.layers());
+		}
+		if (processes < 1 || processes > clients) {
+			throw new IllegalArgumentException(
+					"processes must be in [1, clients (" + clients + ")] but was " + processes);
 		}
 		this.loop = loop;
 		this.origin = origin;
 		this.recorder = recorder;
 		this.timeoutNanos = timeoutNanos;
 		this.layers = policy.layers();
-		this.strategies = new RetryStrategy[clients][layers];
-		for (int client = 0; client < clients; client++) {
-			RandomGenerator clientRandom = random.split();
+		this.clients = clients;
+		this.strategies = new RetryStrategy[processes][layers];
+		for (int process = 0; process < processes; process++) {
+			RandomGenerator processRandom = random.split();
 			for (int layer = 0; layer < layers; layer++) {
-				strategies[client][layer] = policy.newStrategy(layer, loop, clientRandom);
+				strategies[process][layer] = policy.newStrategy(layer, loop, processRandom);
 			}
 		}
 	}
 
 	/**
+	 * A fleet in which every client is its own process.
 	 * @param loop the simulation's event loop and clock
 	 * @param policy the retry policy every client runs
 	 * @param clients how many clients, each with its own strategies
@@ -60,7 +76,24 @@ public final class ClientFleet implements Request.Listener {
 	 */
 	public static ClientFleet create(EventLoop loop, Policy policy, int clients, SplittableRandom random,
 			Origin origin, Recorder recorder, long timeoutNanos) {
-		return new ClientFleet(loop, policy, clients, random, origin, recorder, timeoutNanos);
+		return create(loop, policy, clients, clients, random, origin, recorder, timeoutNanos);
+	}
+
+	/**
+	 * @param loop the simulation's event loop and clock
+	 * @param policy the retry policy every process runs
+	 * @param clients how many clients make requests
+	 * @param processes how many processes, each with its own strategies, share the clients;
+	 * in {@code [1, clients]}
+	 * @param random the source of the processes' own random streams
+	 * @param origin what the innermost layer calls
+	 * @param recorder where the outcomes are counted
+	 * @param timeoutNanos the client's timeout per attempt at the origin; 0 for none
+	 * @return a new fleet
+	 */
+	public static ClientFleet create(EventLoop loop, Policy policy, int clients, int processes,
+			SplittableRandom random, Origin origin, Recorder recorder, long timeoutNanos) {
+		return new ClientFleet(loop, policy, clients, processes, random, origin, recorder, timeoutNanos);
 	}
 
 	/**
@@ -86,7 +119,7 @@ public final class ClientFleet implements Request.Listener {
 			return;
 		}
 		loop.at(at, () -> {
-			startLogicalRequest(random.nextInt(strategies.length));
+			startLogicalRequest(random.nextInt(clients));
 			scheduleNextArrival(meanGapNanos, stopNanos, random);
 		});
 	}
@@ -97,17 +130,17 @@ public final class ClientFleet implements Request.Listener {
 	 */
 	public void startLogicalRequest(int client) {
 		recorder.offered(loop.read());
-		startCall(new Call(client, 0, null));
+		startCall(new Call(client % strategies.length, 0, null));
 	}
 
 	private void startCall(Call call) {
-		strategies[call.client][call.layer].onCallStarted();
+		strategies[call.process][call.layer].onCallStarted();
 		attempt(call);
 	}
 
 	private void attempt(Call call) {
 		call.attempt++;
-		RetryStrategy.Permit permit = strategies[call.client][call.layer].beforeAttempt(call.attempt);
+		RetryStrategy.Permit permit = strategies[call.process][call.layer].beforeAttempt(call.attempt);
 		if (permit == null) {
 			recorder.count(Recorder.Series.REJECTED, loop.read());
 			call.permit = null;
@@ -117,7 +150,7 @@ public final class ClientFleet implements Request.Listener {
 		call.permit = permit;
 		call.attemptStartedNanos = loop.read();
 		if (call.layer < layers - 1) {
-			startCall(new Call(call.client, call.layer + 1, call));
+			startCall(new Call(call.process, call.layer + 1, call));
 			return;
 		}
 		Request request = new Request(this, call, loop.read());
@@ -157,7 +190,7 @@ public final class ClientFleet implements Request.Listener {
 		if (call.permit != null) {
 			call.permit.failed(loop.read() - call.attemptStartedNanos, failure);
 		}
-		long delay = strategies[call.client][call.layer].onFailure(call.attempt, call.previousDelayNanos, failure);
+		long delay = strategies[call.process][call.layer].onFailure(call.attempt, call.previousDelayNanos, failure);
 		if (delay >= 0) {
 			call.previousDelayNanos = delay;
 			loop.after(delay, () -> attempt(call));
@@ -179,7 +212,7 @@ public final class ClientFleet implements Request.Listener {
 	 */
 	private static final class Call {
 
-		final int client;
+		final int process;
 
 		final int layer;
 
@@ -193,8 +226,8 @@ public final class ClientFleet implements Request.Listener {
 
 		RetryStrategy.Permit permit;
 
-		Call(int client, int layer, Call parent) {
-			this.client = client;
+		Call(int process, int layer, Call parent) {
+			this.process = process;
 			this.layer = layer;
 			this.parent = parent;
 		}

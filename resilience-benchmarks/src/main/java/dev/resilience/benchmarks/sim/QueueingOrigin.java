@@ -8,8 +8,8 @@ import java.util.random.RandomGenerator;
  * exponentially distributed around a mean, so its capacity is
  * {@code workers / meanServiceTime}. Work started during a {@link Slowdown} takes
  * {@code factor} times longer. Service times vary because real ones do; a fixed one
- * would also put whole cohorts of requests in lockstep exactly at the client's timeout. It never sheds load and never learns that a client
- * gave up: an abandoned request is still served when its turn comes.
+ * would also put whole cohorts of requests in lockstep exactly at the client's timeout. It
+ * never sheds load and never learns that a client gave up: an abandoned request is still served when its turn comes.
  */
 public final class QueueingOrigin implements Origin {
 

@@ -10,10 +10,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.OptionalDouble;
 
 import dev.resilience.benchmarks.sim.Recorder.Series;
+import dev.resilience.benchmarks.sim.ours.OurPolicies;
+import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+
+import static dev.resilience.benchmarks.sim.Markdown.number;
+import static dev.resilience.benchmarks.sim.Markdown.percent;
+import static dev.resilience.benchmarks.sim.Markdown.recovery;
+import static dev.resilience.benchmarks.sim.Markdown.times;
 
 /**
  * Runs the validation and every storm scenario and writes the Markdown report with its
@@ -24,8 +29,11 @@ import dev.resilience.benchmarks.sim.Recorder.Series;
  */
 public final class StormReport {
 
-	/** The command documented in the README, quoted in the report. */
-	public static final String COMMAND = "mvn -pl resilience-benchmarks -am -Psimulate verify";
+	/** The command documented in the README that runs every benchmark, this report included. */
+	public static final String COMMAND = "mvn -pl resilience-benchmarks -am -Pbenchmarks verify";
+
+	/** The command that writes this report alone. */
+	public static final String SIMULATION_COMMAND = "mvn -pl resilience-benchmarks -am -Psimulate verify";
 
 	/** Largest relative error between simulated and analytical values that passes. */
 	public static final double VALIDATION_TOLERANCE = 0.03;
@@ -35,6 +43,12 @@ public final class StormReport {
 
 	/** Retry counts of the validation. */
 	static final int[] VALIDATION_RETRIES = { 1, 2, 3 };
+
+	/** Budget floors of the validation's budget columns, the default last. */
+	static final int[] VALIDATION_FLOORS = { 0, 1, OurPolicies.DEFAULT_FLOOR };
+
+	/** How many caller processes the library's rows of the storm tables run in. */
+	static final int[] PROCESS_MODELS = { 1000, 20, 10 };
 
 	private static final Duration VALIDATION_DURATION = Duration.ofSeconds(30);
 
@@ -50,14 +64,11 @@ public final class StormReport {
 
 	private final long seed;
 
-	private final Optional<LibraryPolicies> library;
+	private final Markdown markdown = new Markdown();
 
-	private final StringBuilder markdown = new StringBuilder();
-
-	private StormReport(Path directory, long seed, Optional<LibraryPolicies> library) {
+	private StormReport(Path directory, long seed) {
 		this.directory = directory;
 		this.seed = seed;
-		this.library = library;
 	}
 
 	/**
@@ -70,7 +81,7 @@ public final class StormReport {
 		Path directory = Path.of((args.length > 0) ? args[0] : "results");
 		long seed = (args.length > 1) ? Long.parseLong(args[1]) : 42;
 		long started = System.nanoTime();
-		boolean valid = new StormReport(directory, seed, LibraryPolicies.load()).write();
+		boolean valid = new StormReport(directory, seed).write();
 		System.out.printf(Locale.ROOT, "Report written to %s in %.1f s%n", directory.resolve("retry-storm.md"),
 				(System.nanoTime() - started) / 1e9);
 		if (!valid) {
@@ -80,41 +91,56 @@ public final class StormReport {
 	}
 
 	/**
+	 * One row of a storm table: a policy run by a number of caller processes.
+	 */
+	record Row(Policy policy, int processes, boolean stateless) {
+
+		String label() {
+			return stateless ? policy.name() : policy.name() + ", " + processes + " processes";
+		}
+
+	}
+
+	/**
 	 * @return whether the validation passed
 	 */
 	private boolean write() throws IOException {
 		Files.createDirectories(directory);
-		line("# Retry-storm simulation");
-		line();
-		line("Written by `" + COMMAND + "` (class `" + StormReport.class.getName() + "`), seed " + seed
-				+ ". Every number below follows from the seed: the same seed gives the same report.");
-		if (library.isEmpty()) {
-			line();
-			line("**The library's own policies were not run**: its retry, retry budget and circuit breaker classes "
-					+ "were not on the classpath when this report was written (see the module README). Their rows "
-					+ "are missing below.");
-		}
-		line();
+		markdown.line("# Retry-storm simulation");
+		markdown.line();
+		markdown.line("Written by `" + COMMAND + "` (this report alone: `" + SIMULATION_COMMAND + "`; class `"
+				+ StormReport.class.getName() + "`), seed " + seed
+				+ ". Every number below follows from the seed: the same seed gives the same report. The library's "
+				+ "rows drive its real `Backoff`, `RetryBudget` and `CircuitBreaker` on the simulation's clock.");
+		markdown.line();
+		markdown.line("Sections: 1. validation; 2-3. the storms; 4. caller processes, the budget's floor and the "
+				+ "breaker's open duration; 5. the targets; 6. modelling notes; definitions.");
+		markdown.line();
 		boolean valid = writeValidation();
+		int section = 2;
 		for (Duration trigger : List.of(Duration.ofSeconds(1), Duration.ofSeconds(10))) {
-			writeStorm(StormScenario.postMortem(trigger));
+			writeStorm(section++, StormScenario.postMortem(trigger));
 		}
+		FleetStudy fleet = new FleetStudy(markdown, seed, directory);
+		fleet.write(section++);
+		fleet.writeTargets(section++);
+		writeModellingNotes(section);
 		writeDefinitions();
 		Files.writeString(directory.resolve("retry-storm.md"), markdown.toString(), StandardCharsets.UTF_8);
 		return valid;
 	}
 
 	private boolean writeValidation() throws IOException {
-		line("## 1. Validation against a published set-up");
-		line();
-		line("Set-up of M. Brooker, *Fixing retries with token buckets and circuit breakers* (2022): "
+		markdown.line("## 1. Validation against a published set-up");
+		markdown.line();
+		markdown.line("Set-up of M. Brooker, *Fixing retries with token buckets and circuit breakers* (2022): "
 				+ BrookerValidation.CLIENTS + " clients x " + (int) BrookerValidation.RATE_PER_CLIENT
 				+ " requests/s (Poisson), each request failing independently with probability p, "
 				+ VALIDATION_DURATION.toSeconds() + " s of arrivals per cell, every call run to its end. "
 				+ "Load = attempts at the service per request. With N immediate retries it must be "
 				+ "(1 - p^(N+1)) / (1 - p); the check passes when every cell is within "
 				+ percent(VALIDATION_TOLERANCE, 0) + " of it.");
-		line();
+		markdown.line();
 		StringBuilder header = new StringBuilder("| p |");
 		StringBuilder rule = new StringBuilder("|---|");
 		for (int retries : VALIDATION_RETRIES) {
@@ -122,16 +148,15 @@ public final class StormReport {
 			rule.append("---:|---:|");
 		}
 		List<Policy> bucketPolicies = new ArrayList<>();
-		library.ifPresent(policies -> {
-			bucketPolicies.add(policies.tokenBucket());
-			bucketPolicies.add(policies.defaultBudget());
-		});
+		for (int floor : VALIDATION_FLOORS) {
+			bucketPolicies.add(OurPolicies.tokenBucket(floor));
+		}
 		for (Policy policy : bucketPolicies) {
 			header.append(' ').append(policy.name()).append(" |");
 			rule.append("---:|");
 		}
-		line(header.toString());
-		line(rule.toString());
+		markdown.line(header.toString());
+		markdown.line(rule.toString());
 		double worst = 0;
 		double[][] simulated = new double[VALIDATION_RETRIES.length + bucketPolicies.size()][VALIDATION_P.length];
 		for (int pi = 0; pi < VALIDATION_P.length; pi++) {
@@ -150,21 +175,36 @@ public final class StormReport {
 				simulated[VALIDATION_RETRIES.length + bi][pi] = load;
 				row.append(' ').append(number(load, 3)).append(" |");
 			}
-			line(row.toString());
+			markdown.line(row.toString());
 		}
 		boolean valid = worst <= VALIDATION_TOLERANCE;
-		line();
-		line("Largest relative error: " + percent(worst, 2) + " - **" + (valid ? "PASSED" : "FAILED") + "**.");
-		if (!bucketPolicies.isEmpty()) {
-			line(" The budget columns are up to 3 retries limited by the library's `RetryBudget`: "
-					+ bucketPolicies.get(0).description() + "; " + bucketPolicies.get(1).description()
-					+ ". A token bucket should hold the load near 1.1x at high p.");
+		markdown.line();
+		markdown.line("Largest relative error: " + percent(worst, 2) + " - **" + (valid ? "PASSED" : "FAILED") + "**.");
+		markdown.line();
+		double perClient = BrookerValidation.RATE_PER_CLIENT;
+		int last = VALIDATION_P.length - 1;
+		StringBuilder atFullFailure = new StringBuilder();
+		for (int bi = 0; bi < bucketPolicies.size(); bi++) {
+			atFullFailure.append((bi == 0) ? "" : ", ")
+				.append(times(simulated[VALIDATION_RETRIES.length + bi][last]))
+				.append(" with floor ")
+				.append(VALIDATION_FLOORS[bi]);
 		}
-		line();
+		markdown.line("The `budget, floor f` columns are up to 3 immediate retries limited by the library's real "
+				+ "`RetryBudget` (ratio 0.1, window 10 s, floor f retries/s), one budget per client, no breaker. "
+				+ "Brooker's token bucket holds the load near 1.1x at high p; at p = 1 the library's budget gives "
+				+ atFullFailure + ". So **the ~1.1x holds with floor 0** (a little under 1.1x because the first "
+				+ "window starts with an empty bucket). The floor is added to what the ratio earns, so a client "
+				+ "that fails every call settles near 1 + 0.1 + f / (its own requests per second): here "
+				+ number(perClient, 0) + "/s per client gives " + times(1.1 + 1 / perClient) + " with floor 1 and "
+				+ times(1.1 + OurPolicies.DEFAULT_FLOOR / perClient) + " with the default floor of "
+				+ OurPolicies.DEFAULT_FLOOR + ". The ~1.1x holds for a floor f only while f is small against 0.1 "
+				+ "x the requests per second of one budget (one process); section 4 follows this up.");
+		markdown.line();
 		Chart chart = Chart.of("Load per request vs failure probability", "failure probability p",
 				"attempts per request");
 		Color[] colors = { new Color(30, 110, 200), new Color(230, 140, 20), new Color(150, 60, 170),
-				new Color(30, 150, 70), new Color(200, 40, 40) };
+				new Color(30, 150, 70), new Color(120, 120, 30), new Color(200, 40, 40) };
 		double[] fine = new double[101];
 		for (int i = 0; i < fine.length; i++) {
 			fine[i] = i / 100.0;
@@ -179,60 +219,75 @@ public final class StormReport {
 			chart.add("N=" + retries + " simulated", colors[ri], Chart.Style.POINTS, VALIDATION_P, simulated[ri]);
 		}
 		for (int bi = 0; bi < bucketPolicies.size(); bi++) {
-			chart.add(bucketPolicies.get(bi).name(), colors[3 + bi], Chart.Style.POINTS, VALIDATION_P,
-					simulated[VALIDATION_RETRIES.length + bi]);
+			chart.add(bucketPolicies.get(bi).name(), colors[VALIDATION_RETRIES.length + bi], Chart.Style.POINTS,
+					VALIDATION_P, simulated[VALIDATION_RETRIES.length + bi]);
 		}
-		Chart.writeGrid(List.of(chart), 1, 900, 420, directory.resolve("validation.png"));
-		line("![load vs p](validation.png)");
-		line();
+		Chart.writeGrid(List.of(chart), 1, 1150, 420, directory.resolve("validation.png"));
+		markdown.line("![load vs p](validation.png)");
+		markdown.line();
 		return valid;
 	}
 
-	private void writeStorm(StormScenario scenario) throws IOException {
+	private void writeStorm(int section, StormScenario scenario) throws IOException {
 		Slowdown slowdown = scenario.slowdown();
-		line("## Storm: " + slowdown.duration().toSeconds() + " s trigger");
-		line();
-		line(scenario.clients() + " clients offer " + (int) scenario.ratePerSecond() + " requests/s (Poisson) to an "
-				+ "origin of " + scenario.workers() + " workers x " + scenario.serviceTime().toMillis()
-				+ " ms mean service time (" + (int) scenario.capacityPerSecond() + " requests/s), FIFO queue, "
-				+ "no load shedding; client timeout " + scenario.timeout().toMillis() + " ms per attempt; the "
-				+ "origin serves requests whose client gave up. At " + slowdown.start().toSeconds()
-				+ " s the origin's dependency becomes " + (int) slowdown.factor() + "x slower for "
-				+ slowdown.duration().toSeconds() + " s. Run length " + scenario.duration().toSeconds() + " s.");
-		line();
-		line("| policy | peak load | mean load | goodput during | goodput after | recovery | metastable | wasted work |"
-				+ " goodput, last 10 s |");
-		line("|---|---:|---:|---:|---:|---:|:---:|---:|---:|");
+		markdown.line("## " + section + ". Storm: " + slowdown.duration().toSeconds() + " s trigger");
+		markdown.line();
+		markdown.line(scenario.clients() + " clients offer " + (int) scenario.ratePerSecond()
+				+ " requests/s (Poisson) to an origin of " + scenario.workers() + " workers x "
+				+ scenario.serviceTime().toMillis() + " ms mean service time (" + (int) scenario.capacityPerSecond()
+				+ " requests/s), FIFO queue, no load shedding; client timeout " + scenario.timeout().toMillis()
+				+ " ms per attempt; the origin serves requests whose client gave up. At "
+				+ slowdown.start().toSeconds() + " s the origin's dependency becomes " + (int) slowdown.factor()
+				+ "x slower for " + slowdown.duration().toSeconds() + " s. Run length "
+				+ scenario.duration().toSeconds() + " s.");
+		markdown.line();
+		markdown.line("The library keeps its state (retry budget, circuit breaker) per caller process. Its rows run "
+				+ "the same clients in " + processList() + " caller processes: 1,000 processes of one client each "
+				+ "(0.4 requests/s per budget and breaker), or a few processes each serving many clients (400 "
+				+ "requests/s shared). The other policies keep no state across calls, so the number of processes "
+				+ "does not change them. The last rows are **not the defaults**: a floor of 1 retry/s and a breaker "
+				+ "open for 5 s, settings users can choose today, which section 4 singles out.");
+		markdown.line();
+		markdown.line("| policy | peak load | mean load | goodput during | goodput after | recovery | metastable |"
+				+ " wasted work | goodput, last 10 s |");
+		markdown.line("|---|---:|---:|---:|---:|---:|:---:|---:|---:|");
 		List<Chart> charts = new ArrayList<>();
-		for (Policy policy : stormPolicies()) {
-			StormResult result = StormSimulation.run(scenario, policy, seed);
-			OptionalDouble recovery = result.recoverySeconds();
-			line("| " + policy.name() + " | " + number(result.peakAmplification(), 2) + "x | "
-					+ number(result.meanAmplification(), 2) + "x | " + percent(result.goodputDuringTrigger(), 1) + " | "
-					+ percent(result.goodputAfterTrigger(), 1) + " | "
-					+ (recovery.isPresent() ? number(recovery.getAsDouble(), 1) + " s" : "never") + " | "
+		for (Row row : stormRows(scenario)) {
+			StormResult result = StormSimulation.run(scenario.withProcesses(row.processes()), row.policy(), seed);
+			markdown.line("| " + row.label() + " | " + times(result.peakAmplification()) + " | "
+					+ times(result.meanAmplification()) + " | " + percent(result.goodputDuringTrigger(), 1) + " | "
+					+ percent(result.goodputAfterTrigger(), 1) + " | " + recovery(result.recoverySeconds()) + " | "
 					+ (result.metastable() ? "**yes**" : "no") + " | " + percent(result.wastedWork(), 1) + " | "
 					+ percent(result.goodputAtEnd(), 1) + " |");
-			charts.add(chart(result));
+			charts.add(chart(row.label(), result));
 		}
 		String file = "storm-" + scenario.name() + ".png";
 		Chart.writeGrid(charts, 2, 620, 300, directory.resolve(file));
-		line();
-		line("![load and goodput over time](" + file + ")");
-		line();
-		line("Each panel: attempts arriving at the origin per second (red), goodput per second (green), offered "
-				+ "load (grey, dashed) and the origin's capacity (blue, dashed), as one-second trailing averages; "
-				+ "the trigger is shaded. Vertical scales differ between panels.");
-		line();
+		markdown.line();
+		markdown.line("![load and goodput over time](" + file + ")");
+		markdown.line();
+		markdown.line("Each panel: attempts arriving at the origin per second (red), goodput per second (green), "
+				+ "offered load (grey, dashed) and the origin's capacity (blue, dashed), as one-second trailing "
+				+ "averages; the trigger is shaded. Vertical scales differ between panels.");
+		markdown.line();
 	}
 
-	private Chart chart(StormResult result) {
+	private static String processList() {
+		StringBuilder text = new StringBuilder();
+		for (int i = 0; i < PROCESS_MODELS.length; i++) {
+			text.append((i == 0) ? "" : (i == PROCESS_MODELS.length - 1) ? " or " : ", ")
+				.append(String.format(Locale.ROOT, "%,d", PROCESS_MODELS[i]));
+		}
+		return text.toString();
+	}
+
+	private Chart chart(String title, StormResult result) {
 		StormScenario scenario = result.scenario();
 		double step = scenario.bucket().toNanos() / 1e9;
 		double[] capacity = new double[result.recorder().bucketCount()];
 		Arrays.fill(capacity, scenario.capacityPerSecond());
 		Slowdown slowdown = scenario.slowdown();
-		return Chart.of(result.policy().name(), "seconds", "requests / s")
+		return Chart.of(title, "seconds", "requests / s")
 			.shade(slowdown.start().toNanos() / 1e9, slowdown.endNanos() / 1e9)
 			.add("origin attempts", LOAD, Chart.Style.LINE, step, result.ratePerSecond(Series.ORIGIN_ATTEMPTS))
 			.add("goodput", GOODPUT, Chart.Style.LINE, step, result.ratePerSecond(Series.GOODPUT))
@@ -240,54 +295,84 @@ public final class StormReport {
 			.add("capacity", CAPACITY, Chart.Style.DASHED, step, capacity);
 	}
 
-	private List<Policy> stormPolicies() {
-		List<Policy> policies = new ArrayList<>(Policies.all());
-		library.ifPresent(ours -> policies.addAll(ours.storm()));
-		return policies;
+	private static List<Row> stormRows(StormScenario scenario) {
+		List<Row> rows = new ArrayList<>();
+		for (Policy policy : Policies.all()) {
+			rows.add(new Row(policy, scenario.clients(), true));
+		}
+		for (Policy policy : List.of(OurPolicies.defaults(), OurPolicies.nestedInnermost(), lowFloorShortOpen())) {
+			for (int processes : PROCESS_MODELS) {
+				rows.add(new Row(policy, processes, false));
+			}
+		}
+		return rows;
+	}
+
+	/**
+	 * Not the defaults: a floor of 1 retry/s and a breaker open for 5 s, settings a user can
+	 * choose today, shown because section 4 finds the floor and the open duration decisive.
+	 */
+	static Policy lowFloorShortOpen() {
+		return OurPolicies.of(1,
+				CircuitBreakerConfig.defaults().toBuilder().openDuration(FleetStudy.SHORT_OPEN).build());
+	}
+
+	private void writeModellingNotes(int section) {
+		markdown.line("## " + section + ". Modelling notes");
+		markdown.line();
+		markdown.line("- **The library's classes are the real ones.** Each process of a row holds one `RetryBudget` "
+				+ "and, unless stated, one `CircuitBreaker` per layer, and computes its waits with the real "
+				+ "`Backoff`; all of them read the simulation's clock through `Ticker`. The retry loop itself is "
+				+ "the simulator's (calls are events, not a thread that could sleep), written to decide as "
+				+ "`Retry` does: the budget is asked only when a failed attempt is retryable and attempts remain; "
+				+ "a refusal by the breaker is never retried and costs no budget; the breaker sits inside the "
+				+ "retry, so every attempt asks it.");
+		markdown.line("- **`nested: innermost` is applied by layer position.** In the library the mode is decided "
+				+ "at run time from the calling thread's nesting. Here nested calls are events without a call "
+				+ "stack, so the innermost layer (the one calling the origin) retries and the outer layers make one "
+				+ "attempt each, which is what the mode prescribes for three services calling one another with "
+				+ "the library in each.");
+		markdown.line("- **Caller processes.** Client c belongs to process c mod P; the clients of one process share "
+				+ "its budget and breaker. Arrivals and the origin do not depend on P, so every row sees the same "
+				+ "traffic for the same seed.");
+		markdown.line("- **Time-outs are failures to the breaker**, as a `TimeoutException` would be; the default "
+				+ "slow-call threshold (60 s) never fires in these runs.");
+		markdown.line();
 	}
 
 	private void writeDefinitions() {
-		line("## Definitions");
-		line();
-		line("- **load**: attempts arriving at the origin divided by logical requests offered in the same time. "
-				+ "*Peak*: the highest over whole seconds from the trigger's start; *mean*: from the trigger's start "
-				+ "to the end of the run.");
-		line("- **goodput**: logical requests answered before their attempt's timeout, divided by requests offered "
-				+ "in the same span; *during* the trigger, *after* it to the end of the run, and over the *last 10 s*.");
-		line("- **recovery**: seconds from the trigger's end until every " + StormResult.RECOVERY_WINDOW_SECONDS
-				+ " s window has goodput of at least " + percent(StormResult.RECOVERY_THRESHOLD, 0)
+		markdown.line("## Definitions");
+		markdown.line();
+		markdown.line("- **load**: attempts arriving at the origin divided by logical requests offered in the same "
+				+ "time. *Peak*: the highest over whole seconds from the trigger's start; *mean*: from the "
+				+ "trigger's start to the end of the run.");
+		markdown.line("- **goodput**: logical requests answered before their attempt's timeout, divided by requests "
+				+ "offered in the same span; *during* the trigger, *after* it to the end of the run, and over the "
+				+ "*last 10 s*.");
+		markdown.line("- **recovery**: seconds from the trigger's end until every "
+				+ StormResult.RECOVERY_WINDOW_SECONDS + " s window has goodput of at least "
+				+ percent(StormResult.RECOVERY_THRESHOLD, 0)
 				+ " of offered, to the end of the run (resolution 0.1 s; the window smooths Poisson noise and "
 				+ "can report up to a quarter second early). **Metastable**: no such time, the run ends collapsed "
 				+ "although the trigger is long gone.");
-		line("- **wasted work**: the share of requests the origin completed, from the trigger's start, whose "
-				+ "client had already timed out.");
-		line("- Nested layers: each attempt of a layer is a whole call of the layer below; only the innermost "
-				+ "attempt has the client timeout. With 3 layers of 4 attempts, one request can cost 64 attempts.");
-		line();
-		line("### Policies");
-		line();
-		line("| policy | what it does |");
-		line("|---|---|");
-		for (Policy policy : stormPolicies()) {
-			line("| " + policy.name() + " | " + policy.description() + " |");
+		markdown.line("- **wasted work**: the share of requests the origin completed, from the trigger's start, "
+				+ "whose client had already timed out.");
+		markdown.line("- Nested layers: each attempt of a layer is a whole call of the layer below; only the "
+				+ "innermost attempt has the client timeout. With 3 layers of 4 attempts, one request can cost 64 "
+				+ "attempts.");
+		markdown.line();
+		markdown.line("### Policies");
+		markdown.line();
+		markdown.line("| policy | what it does |");
+		markdown.line("|---|---|");
+		List<Policy> policies = new ArrayList<>(Policies.all());
+		policies.add(OurPolicies.defaults());
+		policies.add(OurPolicies.nestedInnermost());
+		policies.add(lowFloorShortOpen());
+		for (Policy policy : policies) {
+			markdown.line("| " + policy.name() + " | " + policy.description() + " |");
 		}
-		line();
-	}
-
-	private void line(String text) {
-		markdown.append(text).append('\n');
-	}
-
-	private void line() {
-		markdown.append('\n');
-	}
-
-	private static String number(double value, int decimals) {
-		return String.format(Locale.ROOT, "%." + decimals + "f", value);
-	}
-
-	private static String percent(double ratio, int decimals) {
-		return number(ratio * 100, decimals) + "%";
+		markdown.line();
 	}
 
 }

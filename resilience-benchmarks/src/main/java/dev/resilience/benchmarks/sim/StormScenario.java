@@ -6,7 +6,10 @@ import java.time.Duration;
  * The set-up of a retry-storm run.
  *
  * @param name a short name for tables and file names
- * @param clients how many clients, each with its own retry state
+ * @param clients how many clients make requests
+ * @param processes how many caller processes serve those clients, each one instance of
+ * the retry library (one retry budget and one circuit breaker per layer) shared by its
+ * clients; in {@code [1, clients]}
  * @param ratePerSecond logical requests per second across all clients (open loop)
  * @param workers the origin's concurrent workers
  * @param serviceTime the origin's mean time per request outside the slowdown
@@ -15,8 +18,8 @@ import java.time.Duration;
  * @param duration how long the run lasts
  * @param bucket the resolution of the recorded time series
  */
-public record StormScenario(String name, int clients, double ratePerSecond, int workers, Duration serviceTime,
-		Duration timeout, Slowdown slowdown, Duration duration, Duration bucket) {
+public record StormScenario(String name, int clients, int processes, double ratePerSecond, int workers,
+		Duration serviceTime, Duration timeout, Slowdown slowdown, Duration duration, Duration bucket) {
 
 	public StormScenario {
 		if (clients < 1 || workers < 1 || !(ratePerSecond > 0)) {
@@ -26,19 +29,24 @@ public record StormScenario(String name, int clients, double ratePerSecond, int 
 		if (slowdown.endNanos() > duration.toNanos()) {
 			throw new IllegalArgumentException("slowdown must end before the run does");
 		}
+		if (processes < 1 || processes > clients) {
+			throw new IllegalArgumentException(
+					"processes must be in [1, clients (" + clients + ")] but was " + processes);
+		}
 	}
 
 	/**
 	 * The post-mortem this library is built for: 1,000 clients offering 400 requests/s to
 	 * an origin of 50 workers x 100 ms mean service time (500 requests/s), a 1 s client timeout, and the
-	 * origin's dependency ten times slower for {@code triggerLength} starting at 10 s.
+	 * origin's dependency ten times slower for {@code triggerLength} starting at 10 s. Every
+	 * client is its own process; see {@link #withProcesses(int)}.
 	 * @param triggerLength how long the slowdown lasts
 	 * @return the scenario, 120 s long, recorded in 100 ms buckets
 	 */
 	public static StormScenario postMortem(Duration triggerLength) {
-		return new StormScenario("trigger-" + triggerLength.toSeconds() + "s", 1000, 400, 50, Duration.ofMillis(100),
-				Duration.ofSeconds(1), new Slowdown(Duration.ofSeconds(10), triggerLength, 10), Duration.ofSeconds(120),
-				Duration.ofMillis(100));
+		return new StormScenario("trigger-" + triggerLength.toSeconds() + "s", 1000, 1000, 400, 50,
+				Duration.ofMillis(100), Duration.ofSeconds(1), new Slowdown(Duration.ofSeconds(10), triggerLength, 10),
+				Duration.ofSeconds(120), Duration.ofMillis(100));
 	}
 
 	/**
@@ -46,8 +54,17 @@ public record StormScenario(String name, int clients, double ratePerSecond, int 
 	 * @return this scenario with another length
 	 */
 	public StormScenario withDuration(Duration duration) {
-		return new StormScenario(name, clients, ratePerSecond, workers, serviceTime, timeout, slowdown, duration,
-				bucket);
+		return new StormScenario(name, clients, processes, ratePerSecond, workers, serviceTime, timeout, slowdown,
+				duration, bucket);
+	}
+
+	/**
+	 * @param processes how many caller processes share the clients
+	 * @return this scenario with the clients spread over that many processes
+	 */
+	public StormScenario withProcesses(int processes) {
+		return new StormScenario(name, clients, processes, ratePerSecond, workers, serviceTime, timeout, slowdown,
+				duration, bucket);
 	}
 
 	/**

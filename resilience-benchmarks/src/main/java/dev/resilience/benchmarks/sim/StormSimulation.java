@@ -29,8 +29,8 @@ public final class StormSimulation {
 		Recorder recorder = Recorder.create(scenario.bucket().toNanos(), end);
 		QueueingOrigin origin = QueueingOrigin.create(loop, scenario.workers(), scenario.serviceTime().toNanos(),
 				scenario.slowdown(), service, recorder);
-		ClientFleet fleet = ClientFleet.create(loop, policy, scenario.clients(), clients, origin, recorder,
-				scenario.timeout().toNanos());
+		ClientFleet fleet = ClientFleet.create(loop, policy, scenario.clients(), scenario.processes(), clients,
+				origin, recorder, scenario.timeout().toNanos());
 		fleet.generateArrivals(scenario.ratePerSecond(), end, arrivals);
 		loop.runUntil(end);
 		return new StormResult(scenario, policy, recorder, loop.firedEvents(), origin.queueLength());

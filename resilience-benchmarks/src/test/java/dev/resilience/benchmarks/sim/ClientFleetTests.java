@@ -10,6 +10,7 @@ import dev.resilience.benchmarks.sim.Recorder.Series;
 import dev.resilience.core.time.Ticker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class ClientFleetTests {
 
@@ -98,6 +99,62 @@ class ClientFleetTests {
 		// 20,000 expected, standard deviation about 141.
 		assertThat(recorder.total(Series.OFFERED)).isBetween(19_500L, 20_500L);
 		assertThat(recorder.total(Series.GOODPUT)).isEqualTo(recorder.total(Series.OFFERED));
+	}
+
+	@Test
+	void theClientsOfOneProcessShareItsStrategies() {
+		int[] callsPerStrategy = new int[3];
+		int[] created = new int[1];
+		Policy counting = new Policy() {
+
+			@Override
+			public String name() {
+				return "counting";
+			}
+
+			@Override
+			public String description() {
+				return "counts the calls each strategy starts";
+			}
+
+			@Override
+			public RetryStrategy newStrategy(int layer, Ticker ticker, RandomGenerator random) {
+				int index = created[0]++;
+				return new RetryStrategy() {
+
+					@Override
+					public void onCallStarted() {
+						callsPerStrategy[index]++;
+					}
+
+					@Override
+					public long onFailure(int attempt, long previousDelayNanos, AttemptFailure failure) {
+						return NO_RETRY;
+					}
+
+				};
+			}
+
+		};
+		FlakyOrigin origin = FlakyOrigin.create(loop, SECOND / 100, 0, new SplittableRandom(1), recorder);
+		ClientFleet fleet = ClientFleet.create(loop, counting, 9, 3, new SplittableRandom(2), origin, recorder, 0);
+		for (int client : new int[] { 0, 3, 6, 5 }) {
+			fleet.startLogicalRequest(client);
+		}
+		loop.runToCompletion();
+		assertThat(created[0]).isEqualTo(3);
+		// Client c runs in process c % 3: clients 0, 3 and 6 share process 0; client 5 is in process 2.
+		assertThat(callsPerStrategy).containsExactly(3, 0, 1);
+	}
+
+	@Test
+	void aFleetNeedsBetweenOneProcessAndOnePerClient() {
+		FlakyOrigin origin = FlakyOrigin.create(loop, SECOND / 100, 0, new SplittableRandom(1), recorder);
+		assertThatIllegalArgumentException().isThrownBy(() -> ClientFleet.create(loop, Policies.noRetry(), 10, 11,
+				new SplittableRandom(2), origin, recorder, 0))
+			.withMessageContaining("processes must be in [1, clients (10)] but was 11");
+		assertThatIllegalArgumentException().isThrownBy(() -> ClientFleet.create(loop, Policies.noRetry(), 10, 0,
+				new SplittableRandom(2), origin, recorder, 0));
 	}
 
 }

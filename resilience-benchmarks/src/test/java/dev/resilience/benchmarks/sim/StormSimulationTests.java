@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import dev.resilience.benchmarks.sim.Recorder.Series;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class StormSimulationTests {
 
@@ -53,11 +54,29 @@ class StormSimulationTests {
 
 	@Test
 	void withoutATriggerNothingCollapses() {
-		StormScenario calm = new StormScenario("calm", 1000, 400, 50, Duration.ofMillis(100), Duration.ofSeconds(1),
-				Slowdown.none(), Duration.ofSeconds(30), Duration.ofMillis(100));
+		StormScenario calm = new StormScenario("calm", 1000, 1000, 400, 50, Duration.ofMillis(100),
+				Duration.ofSeconds(1), Slowdown.none(), Duration.ofSeconds(30), Duration.ofMillis(100));
 		StormResult result = StormSimulation.run(calm, Policies.immediate(3), 11);
 		assertThat(result.meanAmplification()).isLessThan(1.01);
 		assertThat(result.metastable()).isFalse();
+	}
+
+	@Test
+	void theNumberOfProcessesDoesNotChangeTheTrafficNorAStatelessPolicy() {
+		StormResult ownProcesses = StormSimulation.run(ONE_SECOND, Policies.immediate(3), 11);
+		StormResult tenProcesses = StormSimulation.run(ONE_SECOND.withProcesses(10), Policies.immediate(3), 11);
+		for (Series series : Series.values()) {
+			assertThat(tenProcesses.recorder().buckets(series)).as(series.name())
+				.containsExactly(ownProcesses.recorder().buckets(series));
+		}
+	}
+
+	@Test
+	void aScenarioHasBetweenOneProcessAndOnePerClient() {
+		assertThat(ONE_SECOND.processes()).isEqualTo(ONE_SECOND.clients());
+		assertThat(ONE_SECOND.withProcesses(1).processes()).isEqualTo(1);
+		assertThatIllegalArgumentException().isThrownBy(() -> ONE_SECOND.withProcesses(1001))
+			.withMessageContaining("processes must be in [1, clients (1000)] but was 1001");
 	}
 
 }

@@ -1,10 +1,10 @@
 package dev.resilience.benchmarks.sim.ours;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
-import dev.resilience.benchmarks.sim.LibraryPolicies;
 import dev.resilience.benchmarks.sim.Policy;
 import dev.resilience.benchmarks.sim.RetryStrategy;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
@@ -14,51 +14,91 @@ import dev.resilience.core.retry.RetryConfig;
 import dev.resilience.core.time.Ticker;
 
 /**
- * The library's policies for the simulator, found by {@link LibraryPolicies#load()}.
+ * The library's policies for the simulator: its defaults, variants of the retry budget's
+ * per-second floor, three nested layers with {@code nested: innermost}, and the budget
+ * shaped like a plain token bucket for the validation. Each process of a fleet gets its
+ * own {@link OurRetryStrategy} per layer, so one budget and one breaker per process and
+ * layer, as the library keeps one of each per instance name in a process.
  */
-public final class OurPolicies implements LibraryPolicies {
+public final class OurPolicies {
 
-	@Override
-	public List<Policy> storm() {
-		RetryConfig threeRetries = RetryConfig.defaults().toBuilder().maxAttempts(4).build();
-		return List.of(
-				policy("ours (defaults)",
-						"library defaults: 3 attempts, 100 ms x2 full jitter, budget 0.1 + 10/s over 10 s, breaker",
-						1, RetryConfig.defaults(), CircuitBreakerConfig.defaults()),
-				// Not a default: shows what the per-second floor costs when each client is small.
-				policy("ours (budget floor 0)",
-						"library defaults but min-retries-per-second 0: the budget alone bounds retries", 1,
-						RetryConfig.defaults()
-							.toBuilder()
-							.budget(new RetryBudgetConfig(true, 0.1, 0, Duration.ofSeconds(10)))
-							.build(),
-						CircuitBreakerConfig.defaults()),
-				policy("3 layers, ours (nested: innermost)",
-						"3 nested layers of the library, 4 attempts each, nested: innermost, defaults otherwise", 3,
-						threeRetries.toBuilder().nested(NestedRetryMode.INNERMOST).build(),
-						CircuitBreakerConfig.defaults()));
+	/** The library's default floor, {@code min-retries-per-second}. */
+	public static final int DEFAULT_FLOOR = RetryBudgetConfig.defaults().minRetriesPerSecond();
+
+	private OurPolicies() {
 	}
 
-	@Override
-	public Policy tokenBucket() {
-		return policy("budget 0.1, no floor", "budget ratio 0.1, 0 retries/s floor, 10 s window", 1,
-				immediateRetries(new RetryBudgetConfig(true, 0.1, 0, Duration.ofSeconds(10))), null);
+	/**
+	 * @return the library's defaults: 3 attempts, 100 ms x2 full jitter, budget ratio 0.1
+	 * with a floor of 10 retries/s over 10 s, and a default circuit breaker inside the retry
+	 */
+	public static Policy defaults() {
+		return of(DEFAULT_FLOOR, CircuitBreakerConfig.defaults());
 	}
 
-	@Override
-	public Policy defaultBudget() {
-		return policy("budget defaults", "budget defaults (ratio 0.1, 10 retries/s floor, 10 s window)", 1,
-				immediateRetries(RetryBudgetConfig.defaults()), null);
+	/**
+	 * The library's retry defaults with another budget floor and another breaker, named
+	 * after what differs from the defaults.
+	 * @param minRetriesPerSecond the budget's floor, {@code min-retries-per-second}
+	 * @param breaker the circuit breaker inside the retry, or {@code null} for none
+	 * @return that policy
+	 */
+	public static Policy of(int minRetriesPerSecond, CircuitBreakerConfig breaker) {
+		RetryConfig retry = RetryConfig.defaults().toBuilder().budget(budget(minRetriesPerSecond)).build();
+		List<String> changes = new ArrayList<>();
+		if (minRetriesPerSecond != DEFAULT_FLOOR) {
+			changes.add("floor " + minRetriesPerSecond);
+		}
+		if (breaker == null) {
+			changes.add("no breaker");
+		}
+		else if (!breaker.equals(CircuitBreakerConfig.defaults())) {
+			changes.add("open " + breaker.openDuration().toSeconds() + " s");
+		}
+		String name = changes.isEmpty() ? "ours (defaults)" : "ours (" + String.join(", ", changes) + ")";
+		String description = "library defaults (3 attempts, 100 ms x2 full jitter, budget ratio 0.1 over 10 s) with a "
+				+ "floor of " + minRetriesPerSecond + ((minRetriesPerSecond == 1) ? " retry/s, " : " retries/s, ")
+				+ ((breaker == null) ? "no circuit breaker"
+						: "circuit breaker (count window 100, minimum 20 calls, 50% failures, open "
+								+ breaker.openDuration().toSeconds() + " s, 3 half-open calls)");
+		return policy(name, description, 1, retry, breaker);
 	}
 
-	private static RetryConfig immediateRetries(RetryBudgetConfig budget) {
-		return RetryConfig.defaults()
+	/**
+	 * @return three nested layers of the library, 4 attempts each, with
+	 * {@code nested: innermost}, defaults otherwise (budget and breaker at every layer)
+	 */
+	public static Policy nestedInnermost() {
+		RetryConfig retry = RetryConfig.defaults().toBuilder().maxAttempts(4).nested(NestedRetryMode.INNERMOST).build();
+		return policy("3 layers, ours (nested: innermost)",
+				"3 nested layers of the library, 4 attempts each, nested: innermost, defaults otherwise "
+						+ "(budget and breaker at every layer)",
+				3, retry, CircuitBreakerConfig.defaults());
+	}
+
+	/**
+	 * A retry of up to 3 immediate retries limited by the library's {@code RetryBudget},
+	 * ratio 0.1 over 10 s, without a breaker: the token bucket of the validation set-up.
+	 * @param minRetriesPerSecond the budget's floor; 0 makes it a plain token bucket
+	 * @return that policy
+	 */
+	public static Policy tokenBucket(int minRetriesPerSecond) {
+		RetryConfig retry = RetryConfig.defaults()
 			.toBuilder()
 			.maxAttempts(4)
 			.initialBackoff(Duration.ZERO)
 			.maxBackoff(Duration.ZERO)
-			.budget(budget)
+			.budget(budget(minRetriesPerSecond))
 			.build();
+		return policy("budget, floor " + minRetriesPerSecond,
+				"up to 3 immediate retries, RetryBudget ratio 0.1 over 10 s, floor " + minRetriesPerSecond
+						+ " retries/s, no breaker",
+				1, retry, null);
+	}
+
+	private static RetryBudgetConfig budget(int minRetriesPerSecond) {
+		RetryBudgetConfig defaults = RetryBudgetConfig.defaults();
+		return new RetryBudgetConfig(true, defaults.ratio(), minRetriesPerSecond, defaults.window());
 	}
 
 	private static Policy policy(String name, String description, int layers, RetryConfig retry,

@@ -21,7 +21,9 @@ import dev.resilience.core.time.Ticker;
  * order, may refuse an attempt. All of them read the simulation's clock.
  * <p>
  * {@link RetryConfig#nested()} is applied here from the layer's position, because the
- * simulator's nested calls are events, not a call stack the library could observe.
+ * simulator's nested calls are events, not a call stack the library could observe. As in
+ * the library's retry loop, an attempt refused by the breaker is not retried (a refusal
+ * means "overloaded") and asks nothing of the budget.
  */
 final class OurRetryStrategy implements RetryStrategy {
 
@@ -105,7 +107,7 @@ final class OurRetryStrategy implements RetryStrategy {
 
 	@Override
 	public long onFailure(int attempt, long previousDelayNanos, AttemptFailure failure) {
-		if (!retries || attempt >= config.maxAttempts()) {
+		if (!retries || failure == AttemptFailure.REJECTED || attempt >= config.maxAttempts()) {
 			return NO_RETRY;
 		}
 		if (budget != null && !budget.tryAcquireRetry()) {

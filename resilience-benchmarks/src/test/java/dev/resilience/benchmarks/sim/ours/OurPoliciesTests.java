@@ -7,53 +7,90 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.resilience.benchmarks.sim.AttemptFailure;
 import dev.resilience.benchmarks.sim.BrookerValidation;
 import dev.resilience.benchmarks.sim.ClientFleet;
 import dev.resilience.benchmarks.sim.EventLoop;
 import dev.resilience.benchmarks.sim.FlakyOrigin;
-import dev.resilience.benchmarks.sim.LibraryPolicies;
 import dev.resilience.benchmarks.sim.Policy;
 import dev.resilience.benchmarks.sim.Recorder;
 import dev.resilience.benchmarks.sim.Recorder.Series;
+import dev.resilience.benchmarks.sim.RetryStrategy;
+import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.retry.RetryConfig;
+import dev.resilience.core.time.ManualTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Drives the library's RetryBudget, Backoff and CircuitBreaker through the simulator.
- * Compiled only once those classes are on the classpath (see the module's pom).
+ * Drives the library's real RetryBudget, Backoff and CircuitBreaker through the simulator.
  */
 class OurPoliciesTests {
 
 	private static final long SECOND = 1_000_000_000L;
 
-	private final OurPolicies policies = new OurPolicies();
-
-	@Test
-	void isFoundByTheSimulator() {
-		assertThat(LibraryPolicies.load()).get().isInstanceOf(OurPolicies.class);
-	}
+	private static final Duration THIRTY_SECONDS = Duration.ofSeconds(30);
 
 	@ParameterizedTest
 	@ValueSource(doubles = { 0.5, 0.7, 0.9, 1.0 })
-	void tokenBucketHoldsTheLoadNearOnePointOneAtHighFailureRates(double p) {
-		double load = BrookerValidation.run(policies.tokenBucket(), p, Duration.ofSeconds(30), 7).load();
+	void aBudgetWithoutFloorHoldsTheLoadNearOnePointOneAtHighFailureRates(double p) {
+		double load = BrookerValidation.run(OurPolicies.tokenBucket(0), p, THIRTY_SECONDS, 7).load();
 		assertThat(load).isCloseTo(1.1, within(0.05));
 	}
 
 	@Test
-	void tokenBucketLetsEveryRetryThroughWhenFailuresAreRare() {
-		double load = BrookerValidation.run(policies.tokenBucket(), 0.02, Duration.ofSeconds(30), 7).load();
+	void aBudgetLetsEveryRetryThroughWhenFailuresAreRare() {
+		double load = BrookerValidation.run(OurPolicies.tokenBucket(0), 0.02, THIRTY_SECONDS, 7).load();
 		assertThat(load).isCloseTo(BrookerValidation.expectedLoad(3, 0.02), within(0.01));
 	}
 
 	@Test
+	void theFloorIsAddedToWhatTheRatioEarns() {
+		// 10 requests/s per client: a floor of 1 retry/s adds 0.1 retry per request.
+		double floorOne = BrookerValidation.run(OurPolicies.tokenBucket(1), 1.0, THIRTY_SECONDS, 7).load();
+		double defaultFloor = BrookerValidation.run(OurPolicies.tokenBucket(OurPolicies.DEFAULT_FLOOR), 1.0,
+				THIRTY_SECONDS, 7)
+			.load();
+		assertThat(floorOne).isCloseTo(1.2, within(0.03));
+		assertThat(defaultFloor).isCloseTo(2.1, within(0.05));
+	}
+
+	@Test
+	void oneBudgetPerProcessBindsWhereOneBudgetPerClientDoesNot() {
+		Policy budgetOnly = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, null);
+		Duration minute = Duration.ofSeconds(60);
+		// 1,000 clients at 0.4 requests/s each: every budget's floor covers all of its retries.
+		double perClient = BrookerValidation.run(budgetOnly, 1.0, 1000, 1000, 400, minute, 7).load();
+		// One process for all 400 requests/s: ratio 0.1 plus 10/400 from the floor.
+		double perProcess = BrookerValidation.run(budgetOnly, 1.0, 1000, 1, 400, minute, 7).load();
+		assertThat(perClient).isCloseTo(RetryConfig.defaults().maxAttempts(), within(0.05));
+		assertThat(perProcess).isCloseTo(1.125, within(0.02));
+	}
+
+	@Test
+	void anOpenBreakerShedsTheLoadOfAFullOutage() {
+		double load = BrookerValidation.run(OurPolicies.defaults(), 1.0, 1000, 10, 400, Duration.ofSeconds(60), 7)
+			.load();
+		assertThat(load).isLessThan(0.1);
+	}
+
+	@Test
+	void aRefusalByTheBreakerIsNotRetriedAndCostsNoBudget() {
+		ManualTicker ticker = ManualTicker.create();
+		CircuitBreakerConfig opensAtOnce = CircuitBreakerConfig.builder().slidingWindowSize(1).minimumCalls(1).build();
+		OurRetryStrategy strategy = new OurRetryStrategy(RetryConfig.defaults(), opensAtOnce, 0, 1, ticker,
+				new SplittableRandom(1));
+		strategy.onCallStarted();
+		strategy.beforeAttempt(1).failed(SECOND / 10, AttemptFailure.ERROR);
+		assertThat(strategy.onFailure(1, 0, AttemptFailure.ERROR)).isNotNegative();
+		assertThat(strategy.beforeAttempt(2)).isNull();
+		assertThat(strategy.onFailure(2, 0, AttemptFailure.REJECTED)).isEqualTo(RetryStrategy.NO_RETRY);
+	}
+
+	@Test
 	void nestedInnermostRetriesOnlyOnceAcrossThreeLayers() {
-		Policy nested = policies.storm()
-			.stream()
-			.filter(policy -> policy.layers() == 3)
-			.findFirst()
-			.orElseThrow();
+		Policy nested = OurPolicies.nestedInnermost();
 		EventLoop loop = EventLoop.create();
 		Recorder recorder = Recorder.create(SECOND, 100 * SECOND);
 		FlakyOrigin alwaysFails = FlakyOrigin.create(loop, SECOND / 100, 1.0, new SplittableRandom(1), recorder);
@@ -63,6 +100,17 @@ class OurPoliciesTests {
 		// 4 attempts at the innermost layer, 1 at each outer one: 4, not 64. The budget's
 		// floor allows these few retries.
 		assertThat(recorder.total(Series.ORIGIN_ATTEMPTS)).isEqualTo(4);
+	}
+
+	@Test
+	void namesSayWhatDiffersFromTheDefaults() {
+		CircuitBreakerConfig shortOpen = CircuitBreakerConfig.defaults()
+			.toBuilder()
+			.openDuration(Duration.ofSeconds(5))
+			.build();
+		assertThat(OurPolicies.defaults().name()).isEqualTo("ours (defaults)");
+		assertThat(OurPolicies.of(0, null).name()).isEqualTo("ours (floor 0, no breaker)");
+		assertThat(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, shortOpen).name()).isEqualTo("ours (open 5 s)");
 	}
 
 }
