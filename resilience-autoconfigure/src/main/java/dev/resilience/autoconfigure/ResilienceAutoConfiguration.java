@@ -1,11 +1,12 @@
 package dev.resilience.autoconfigure;
 
+import java.util.Set;
+
 import dev.resilience.autoconfigure.properties.ResilienceConfigurationValidator;
 import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.autoconfigure.properties.ResilienceProperties;
 
 import dev.resilience.autoconfigure.properties.PolicySection;
-import dev.resilience.autoconfigure.properties.ResolvedPolicy;
 import dev.resilience.core.ResilienceRegistry;
 import dev.resilience.core.ResilienceRegistryListener;
 import dev.resilience.core.bulkhead.BulkheadListener;
@@ -53,7 +54,7 @@ public final class ResilienceAutoConfiguration {
 	 * Time and waiting come from a {@link Ticker}, a {@link Sleeper} and a {@link Scheduler}
 	 * (asynchronous retries) bean when the application (or a test, with a
 	 * {@code ManualTicker} and {@code ManualScheduler}) defines one.
-	 * Sections configured under {@code resilience.instances} are created at start-up, so
+	 * Sections set under {@code resilience.instances.<name>} are created at start-up, so
 	 * that they show in the actuator endpoints and metrics before their first call.
 	 */
 	@Bean
@@ -73,14 +74,16 @@ public final class ResilienceAutoConfiguration {
 			.registryListener(CompositeListeners.registry(registryListeners.orderedStream().toList()))
 			.build();
 		for (String name : resolver.instanceNames()) {
-			ResolvedPolicy policy = resolver.resolve(name);
-			if (policy.isConfigured(PolicySection.RETRY)) {
+			// Only what the instance sets itself: a section inherited from
+			// resilience.defaults is created when an annotation first asks for it.
+			Set<PolicySection> sections = resolver.sectionsSetOnInstance(name);
+			if (sections.contains(PolicySection.RETRY)) {
 				registry.retry(name);
 			}
-			if (policy.isConfigured(PolicySection.CIRCUIT_BREAKER)) {
+			if (sections.contains(PolicySection.CIRCUIT_BREAKER)) {
 				registry.circuitBreaker(name);
 			}
-			if (policy.isConfigured(PolicySection.BULKHEAD)) {
+			if (sections.contains(PolicySection.BULKHEAD)) {
 				registry.bulkhead(name);
 			}
 		}

@@ -57,6 +57,23 @@ class ResilienceAutoConfigurationTests {
 	}
 
 	@Test
+	void sectionsSetOnAnInstanceAreCreatedAtStartUpButNotThoseInheritedFromDefaults() {
+		this.runner
+			.withPropertyValues("resilience.defaults.retry.max-attempts=4",
+					"resilience.instances.payments.circuit-breaker.minimum-calls=5",
+					"resilience.instances.orders.idempotency.ttl=1h")
+			.run((context) -> {
+				ResilienceRegistry registry = context.getBean(ResilienceRegistry.class);
+				assertThat(registry.findCircuitBreaker("payments")).isPresent();
+				assertThat(registry.findRetry("payments")).as("inherited from defaults only").isEmpty();
+				assertThat(registry.findRetry("orders")).isEmpty();
+				assertThat(registry.retries()).isEmpty();
+				assertThat(registry.retry("payments").config().maxAttempts()).as("defaults still apply")
+					.isEqualTo(4);
+			});
+	}
+
+	@Test
 	void resolverBacksOff() {
 		this.runner.withUserConfiguration(UserResolverConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(ResiliencePolicyResolver.class);

@@ -168,8 +168,26 @@ public final class ResiliencePolicyResolver {
 		return resolve("(defaults)", null, DEFAULTS_PREFIX);
 	}
 
+	/**
+	 * The sections set under {@code resilience.instances.<name>} itself, not inherited
+	 * from {@code resilience.defaults}: what the instance asked for by name.
+	 * @param name the instance name
+	 * @return the sections with at least one key set on the instance
+	 */
+	public Set<PolicySection> sectionsSetOnInstance(String name) {
+		InstanceProperties instance = this.properties.getInstances().get(name);
+		if (instance == null) {
+			return Set.of();
+		}
+		return resolve(name, instance, instancePrefix(name), new InstanceProperties()).configuredSections();
+	}
+
 	private ResolvedPolicy resolve(String name, InstanceProperties instance, String prefix) {
-		InstanceProperties defaults = this.properties.getDefaults();
+		return resolve(name, instance, prefix, this.properties.getDefaults());
+	}
+
+	private ResolvedPolicy resolve(String name, InstanceProperties instance, String prefix,
+			InstanceProperties defaults) {
 		Set<PolicySection> configured = EnumSet.noneOf(PolicySection.class);
 		RetryConfig retry = retry(merger(instance, defaults, prefix, PolicySection.RETRY, InstanceProperties::getRetry),
 				configured);
