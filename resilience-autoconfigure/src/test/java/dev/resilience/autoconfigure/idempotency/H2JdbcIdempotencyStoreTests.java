@@ -1,5 +1,7 @@
 package dev.resilience.autoconfigure.idempotency;
 
+import dev.resilience.autoconfigure.testsupport.TestServices;
+
 /** The JDBC store on an in-memory H2 database of its own. */
 class H2JdbcIdempotencyStoreTests extends JdbcIdempotencyStoreContractTests {
 

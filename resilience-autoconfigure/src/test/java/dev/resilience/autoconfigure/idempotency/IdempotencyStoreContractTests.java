@@ -1,5 +1,7 @@
 package dev.resilience.autoconfigure.idempotency;
 
+import dev.resilience.autoconfigure.testsupport.TestServices;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.resilience.autoconfigure.idempotency;
 
+import dev.resilience.autoconfigure.testsupport.TestServices;
+
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.resilience.autoconfigure.idempotency;
 
+import dev.resilience.autoconfigure.testsupport.TestServices;
+
 /** The JDBC store on MariaDB at 127.0.0.1:3306 (user root, database test). */
 class MariaDbJdbcIdempotencyStoreTests extends JdbcIdempotencyStoreContractTests {
 

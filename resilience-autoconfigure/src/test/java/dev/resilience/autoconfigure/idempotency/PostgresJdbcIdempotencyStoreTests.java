@@ -1,5 +1,7 @@
 package dev.resilience.autoconfigure.idempotency;
 
+import dev.resilience.autoconfigure.testsupport.TestServices;
+
 /** The JDBC store on PostgreSQL at 127.0.0.1:5432 (user postgres, database test). */
 class PostgresJdbcIdempotencyStoreTests extends JdbcIdempotencyStoreContractTests {
 

@@ -1,16 +1,10 @@
 package dev.resilience.autoconfigure.slo;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
+import dev.resilience.autoconfigure.testsupport.TestServices;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -21,8 +15,6 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * is skipped, unless {@code RESILIENCE_REQUIRE_SERVICES=true}, which makes it fail.
  */
 final class Services {
-
-	static final String REQUIRE_SERVICES = "RESILIENCE_REQUIRE_SERVICES";
 
 	static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
@@ -35,25 +27,12 @@ final class Services {
 	 * @return {@code null} when it answered, else why not
 	 */
 	static Exception probe(String service, Callable<?> probe) {
-		try {
-			probe.call();
-			return null;
-		}
-		catch (Exception ex) {
-			return ex;
-		}
+		return TestServices.probe(service, probe).failure();
 	}
 
 	/** Skips (or, where services are required, fails) the current test when a probe failed. */
 	static void assume(String service, Exception failure) {
-		if (failure == null) {
-			return;
-		}
-		String message = service + " is not available (" + failure + ")";
-		if (Boolean.parseBoolean(System.getenv(REQUIRE_SERVICES))) {
-			Assertions.fail(message + " and " + REQUIRE_SERVICES + "=true", failure);
-		}
-		Assumptions.abort(message + "; skipping. Set " + REQUIRE_SERVICES + "=true to fail instead.");
+		new TestServices.Availability(service, failure).assume();
 	}
 
 	static HikariDataSource postgres() {
@@ -83,21 +62,12 @@ final class Services {
 		return factory;
 	}
 
-	/** @return a port on 127.0.0.1 that nothing listens on (it was free a moment ago) */
 	static int closedPort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Could not find a free port", ex);
-		}
+		return TestServices.closedPort();
 	}
 
-	/** @return 12 random hex characters, to keep the names of different runs apart */
 	static String uniqueId() {
-		byte[] bytes = new byte[6];
-		ThreadLocalRandom.current().nextBytes(bytes);
-		return HexFormat.of().formatHex(bytes);
+		return TestServices.uniqueId();
 	}
 
 }

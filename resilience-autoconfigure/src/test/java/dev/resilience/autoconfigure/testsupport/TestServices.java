@@ -1,4 +1,4 @@
-package dev.resilience.autoconfigure.idempotency;
+package dev.resilience.autoconfigure.testsupport;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Assumptions;
  * {@value #REQUIRE_SERVICES} is {@code true} (as on CI, where the services must be up), in
  * which case it fails.
  */
-final class TestServices {
+public final class TestServices {
 
-	static final String REQUIRE_SERVICES = "RESILIENCE_REQUIRE_SERVICES";
+	public static final String REQUIRE_SERVICES = "RESILIENCE_REQUIRE_SERVICES";
 
 	private TestServices() {
 	}
@@ -30,7 +30,7 @@ final class TestServices {
 	 * @param probe opens and closes a connection; any exception means unavailable
 	 * @return what the probe found
 	 */
-	static Availability probe(String service, Callable<?> probe) {
+	public static Availability probe(String service, Callable<?> probe) {
 		try {
 			probe.call();
 			return new Availability(service, null);
@@ -46,9 +46,9 @@ final class TestServices {
 	 * @param service what was probed
 	 * @param failure why it did not answer, or {@code null}
 	 */
-	record Availability(String service, Exception failure) {
+	public record Availability(String service, Exception failure) {
 
-		boolean isAvailable() {
+		public boolean isAvailable() {
 			return failure == null;
 		}
 
@@ -56,7 +56,7 @@ final class TestServices {
 		 * Skips the current test when the service is unavailable, or fails it when
 		 * {@value TestServices#REQUIRE_SERVICES} is {@code true}.
 		 */
-		void assume() {
+		public void assume() {
 			if (failure == null) {
 				return;
 			}
@@ -72,7 +72,7 @@ final class TestServices {
 	/**
 	 * @return a port on 127.0.0.1 that nothing listens on (it was free a moment ago)
 	 */
-	static int closedPort() {
+	public static int closedPort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
@@ -84,7 +84,7 @@ final class TestServices {
 	/**
 	 * @return 12 random hex characters, to keep tables and keys of different runs apart
 	 */
-	static String uniqueId() {
+	public static String uniqueId() {
 		byte[] bytes = new byte[6];
 		ThreadLocalRandom.current().nextBytes(bytes);
 		return HexFormat.of().formatHex(bytes);
