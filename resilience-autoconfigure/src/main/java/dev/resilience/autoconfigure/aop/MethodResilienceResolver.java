@@ -149,12 +149,17 @@ public final class MethodResilienceResolver {
 		SloCallRecorder slo = sloRecorder(method, targetClass);
 		AsyncMethodInvoker async = null;
 		if (asyncType != null) {
-			if (idempotent != null || built == null) {
+			if (idempotent != null && asyncType != AsyncReturnType.COMPLETION_STAGE) {
 				throw new IllegalStateException("@Idempotent on " + description + ", which returns "
-						+ method.getReturnType().getName()
-						+ ": idempotency of asynchronous methods is not supported yet; make the method return its value");
+						+ method.getReturnType().getName() + ": idempotency of Mono and Flux methods is not supported"
+						+ " yet; return a CompletionStage or CompletableFuture, or the value itself");
 			}
 			async = asyncType.invoker(built, fallback, slo, description);
+			if (idempotent != null) {
+				// Outermost, as for synchronous methods: the key is claimed before the first
+				// attempt and settled when the protected stage completes.
+				async = new IdempotentStageInvoker(idempotent, async);
+			}
 		}
 		return new MethodResilience(description, built, fallback, idempotent, slo, async);
 	}
