@@ -149,16 +149,19 @@ public final class MethodResilienceResolver {
 		SloCallRecorder slo = sloRecorder(method, targetClass);
 		AsyncMethodInvoker async = null;
 		if (asyncType != null) {
-			if (idempotent != null && asyncType != AsyncReturnType.COMPLETION_STAGE) {
+			if (idempotent != null && asyncType == AsyncReturnType.FLUX) {
 				throw new IllegalStateException("@Idempotent on " + description + ", which returns "
-						+ method.getReturnType().getName() + ": idempotency of Mono and Flux methods is not supported"
-						+ " yet; return a CompletionStage or CompletableFuture, or the value itself");
+						+ method.getReturnType().getName() + ": idempotency of Flux methods is not supported"
+						+ " yet; return a Mono, a CompletionStage or CompletableFuture, or the value itself");
 			}
-			async = asyncType.invoker(built, fallback, slo, description);
+			// Without retry, breaker or bulkhead a Mono method needs no pipeline invoker.
+			async = (built != null || asyncType == AsyncReturnType.COMPLETION_STAGE)
+					? asyncType.invoker(built, fallback, slo, description) : null;
 			if (idempotent != null) {
 				// Outermost, as for synchronous methods: the key is claimed before the first
-				// attempt and settled when the protected stage completes.
-				async = new IdempotentStageInvoker(idempotent, async);
+				// attempt and settled when the protected call completes.
+				async = (asyncType == AsyncReturnType.COMPLETION_STAGE) ? new IdempotentStageInvoker(idempotent, async)
+						: ReactorIdempotentInvoker.create(idempotent, async);
 			}
 		}
 		return new MethodResilience(description, built, fallback, idempotent, slo, async);

@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * they look as they would in its HTTP responses. A result is written and read as the
  * method's declared generic return type ({@code List<Order>} comes back as a list of
  * orders, not of maps); for a method returning {@code CompletionStage<T>} or
- * {@code CompletableFuture<T>}, as {@code T}.
+ * {@code CompletableFuture<T>} or {@code Mono<T>}, as {@code T}.
  */
 final class JacksonMethodSerialization implements MethodSerialization {
 
@@ -31,9 +31,10 @@ final class JacksonMethodSerialization implements MethodSerialization {
 	@Override
 	public ResultCodec<Object> resultCodec(Method method, Class<?> targetClass) {
 		ResolvableType declared = ResolvableType.forMethodReturnType(method, targetClass);
-		if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
-			// What is stored is what the stage completes with: T of CompletionStage<T> or
-			// CompletableFuture<T>, the only stage types the annotations accept.
+		if (CompletionStage.class.isAssignableFrom(method.getReturnType())
+				|| method.getReturnType().getName().equals("reactor.core.publisher.Mono")) {
+			// What is stored is what the call completes with: T of CompletionStage<T>,
+			// CompletableFuture<T> (the only stage types the annotations accept) or Mono<T>.
 			declared = declared.getGeneric(0);
 		}
 		Class<?> returnType = declared.toClass();

@@ -28,15 +28,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@code @Idempotent} methods returning {@code CompletableFuture} or
- * {@code CompletionStage}, on the in-memory store with a manual ticker and scheduler: the
- * key is claimed before the call and settled when the stage completes.
+ * {@code @Idempotent} methods returning {@code CompletableFuture}, {@code CompletionStage}
+ * or {@code Mono}, on the in-memory store with a manual ticker and scheduler: the
+ * key is claimed before the call and settled when the stage or the Mono completes.
  */
 class AsyncIdempotentMethodTests {
 
@@ -240,12 +241,58 @@ class AsyncIdempotentMethodTests {
 	}
 
 	@Test
-	void idempotentMonoMethodFailsStartUpWithAClearMessage() {
-		runner.withBean(Reactive.class).run((context) -> assertThat(context).hasFailed()
+	void monoValueIsStoredAtSubscriptionAndReplayedWithoutCallingTheMethod() {
+		runner.withBean(Reactive.class, () -> new Reactive(probe)).run((context) -> {
+			Reactive reactive = context.getBean(Reactive.class);
+			Mono<Receipt> first = reactive.confirm(new OrderRequest("m-1", 700));
+			assertThat(probe.executions.get()).as("nothing runs before subscription").isZero();
+
+			Receipt stored = first.block(Duration.ofSeconds(5));
+			Receipt replayed = reactive.confirm(new OrderRequest("m-1", 700)).block(Duration.ofSeconds(5));
+
+			assertThat(replayed).isEqualTo(stored);
+			assertThat(probe.executions.get()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void monoErrorReleasesTheKeyAndEmptyIsReplayedAsEmpty() {
+		runner.withBean(Reactive.class, () -> new Reactive(probe)).run((context) -> {
+			Reactive reactive = context.getBean(Reactive.class);
+			probe.failuresLeft.set(1);
+
+			assertThatThrownBy(() -> reactive.confirm(new OrderRequest("m-1", 700)).block(Duration.ofSeconds(5)))
+				.hasMessageContaining("declined");
+			assertThat(reactive.confirm(new OrderRequest("m-1", 700)).block(Duration.ofSeconds(5))).isNotNull();
+			assertThat(reactive.nothing("n-1").blockOptional(Duration.ofSeconds(5))).isEmpty();
+			assertThat(reactive.nothing("n-1").blockOptional(Duration.ofSeconds(5))).isEmpty();
+			assertThat(probe.executions.get()).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void cancelledMonoSubscriptionReleasesTheKey() {
+		runner.withBean(Reactive.class, () -> new Reactive(probe)).run((context) -> {
+			Reactive reactive = context.getBean(Reactive.class);
+			AtomicInteger cancellations = new AtomicInteger();
+			probe.never = Mono.<Receipt>never().doOnCancel(cancellations::incrementAndGet);
+
+			reactive.confirm(new OrderRequest("m-1", 700)).subscribe().dispose();
+
+			assertThat(cancellations).hasValue(1);
+			probe.never = null;
+			assertThat(reactive.confirm(new OrderRequest("m-1", 700)).block(Duration.ofSeconds(5))).isNotNull();
+			assertThat(probe.executions.get()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void idempotentFluxMethodFailsStartUpWithAClearMessage() {
+		runner.withBean(ReactiveFlux.class).run((context) -> assertThat(context).hasFailed()
 			.getFailure()
 			.rootCause()
-			.hasMessageContaining("Reactive.confirm(String)")
-			.hasMessageContaining("Mono and Flux methods is not supported"));
+			.hasMessageContaining("ReactiveFlux.confirm(String)")
+			.hasMessageContaining("Flux methods is not supported"));
 	}
 
 	record OrderRequest(String id, long amountCents) {
@@ -269,6 +316,8 @@ class AsyncIdempotentMethodTests {
 		final AtomicInteger failuresLeft = new AtomicInteger();
 
 		volatile Function<OrderRequest, CompletableFuture<Receipt>> answer = Probe::receipt;
+
+		volatile Mono<Receipt> never;
 
 		static CompletableFuture<Receipt> receipt(OrderRequest request) {
 			return CompletableFuture.completedFuture(new Receipt(UUID.randomUUID().toString(), request.amountCents()));
@@ -323,9 +372,37 @@ class AsyncIdempotentMethodTests {
 
 	public static class Reactive {
 
+		private final Probe probe;
+
+		Reactive(Probe probe) {
+			this.probe = probe;
+		}
+
+		@Idempotent(value = "orders", key = "#request.id")
+		public Mono<Receipt> confirm(OrderRequest request) {
+			probe.executions.incrementAndGet();
+			if (probe.never != null) {
+				return probe.never;
+			}
+			if (probe.failuresLeft.getAndDecrement() > 0) {
+				return Mono.error(new IllegalStateException("declined"));
+			}
+			return Mono.fromFuture(Probe.receipt(request));
+		}
+
+		@Idempotent(value = "orders", key = "#key")
+		public Mono<String> nothing(String key) {
+			probe.executions.incrementAndGet();
+			return Mono.empty();
+		}
+
+	}
+
+	public static class ReactiveFlux {
+
 		@Idempotent(value = "orders", key = "#id")
-		public Mono<String> confirm(String id) {
-			return Mono.just(id);
+		public Flux<String> confirm(String id) {
+			return Flux.just(id);
 		}
 
 	}
