@@ -161,7 +161,7 @@ public final class MethodResilienceResolver {
 				// Outermost, as for synchronous methods: the key is claimed before the first
 				// attempt and settled when the protected call completes.
 				async = (asyncType == AsyncReturnType.COMPLETION_STAGE) ? new IdempotentStageInvoker(idempotent, async)
-						: ReactorIdempotentInvoker.create(idempotent, async);
+						: ReactorInvoker.idempotentMono(idempotent, async);
 			}
 		}
 		return new MethodResilience(description, built, fallback, idempotent, slo, async);
