@@ -82,7 +82,8 @@ enum AsyncReturnType {
 	}
 
 	/**
-	 * @param pipeline the method's pipeline
+	 * @param pipeline the method's pipeline; {@code null} only for a {@code CompletionStage} method
+	 * that is only {@code @Idempotent}
 	 * @param fallback its fallback, or {@code null}
 	 * @param description how messages name the method
 	 * @return the invoker for methods of this return type

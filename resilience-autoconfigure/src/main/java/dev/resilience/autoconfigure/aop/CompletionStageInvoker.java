@@ -23,6 +23,10 @@ final class CompletionStageInvoker implements AsyncMethodInvoker {
 
 	private final SloCallRecorder slo;
 
+	/**
+	 * @param pipeline the method's pipeline, or {@code null} for a method that is only
+	 * {@code @Idempotent}
+	 */
 	CompletionStageInvoker(ResiliencePipeline pipeline, FallbackMethod fallback, SloCallRecorder slo) {
 		this.pipeline = pipeline;
 		this.fallback = fallback;
@@ -32,8 +36,9 @@ final class CompletionStageInvoker implements AsyncMethodInvoker {
 	@Override
 	public Object invoke(MethodInvocation invocation) {
 		long sloStart = slo.start();
-		CompletableFuture<Object> outcome = pipeline
-			.executeAsync(() -> (CompletionStage<?>) MethodResilience.proceed(invocation));
+		CompletableFuture<Object> outcome = (pipeline != null)
+				? pipeline.executeAsync(() -> (CompletionStage<?>) MethodResilience.proceed(invocation))
+				: proceedOnce(invocation);
 		if (slo.isRecording()) {
 			// The logical call's outcome, before any fallback, as for synchronous methods.
 			outcome.whenComplete((value, error) -> {
@@ -70,6 +75,41 @@ final class CompletionStageInvoker implements AsyncMethodInvoker {
 			}
 		});
 		return result;
+	}
+
+	/** A method that is only {@code @Idempotent}: one call, its failures through the future. */
+	private static CompletableFuture<Object> proceedOnce(MethodInvocation invocation) {
+		CompletionStage<?> stage;
+		try {
+			stage = (CompletionStage<?>) MethodResilience.proceed(invocation);
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		if (stage == null) {
+			return CompletableFuture.failedFuture(new IllegalStateException(
+					"The method returned null instead of a CompletionStage"));
+		}
+		CompletableFuture<Object> outcome = new CompletableFuture<>();
+		stage.whenComplete((value, error) -> {
+			if (error != null) {
+				outcome.completeExceptionally(unwrap(error));
+			}
+			else {
+				outcome.complete(value);
+			}
+		});
+		outcome.whenComplete((value, error) -> {
+			if (outcome.isCancelled()) {
+				try {
+					stage.toCompletableFuture().cancel(true);
+				}
+				catch (UnsupportedOperationException ex) {
+					// A stage that cannot be cancelled runs to its end; nobody waits for it.
+				}
+			}
+		});
+		return outcome;
 	}
 
 	private void runFallback(MethodInvocation invocation, Throwable cause, CompletableFuture<Object> result) {

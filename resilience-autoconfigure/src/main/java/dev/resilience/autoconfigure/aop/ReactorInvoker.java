@@ -1,5 +1,6 @@
 package dev.resilience.autoconfigure.aop;
 
+import dev.resilience.autoconfigure.idempotency.IdempotentMethodInvoker;
 import dev.resilience.core.AttemptPermit;
 import dev.resilience.core.ResiliencePipeline;
 import dev.resilience.core.retry.Retry;
@@ -43,6 +44,15 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 	static AsyncMethodInvoker create(ResiliencePipeline pipeline, FallbackMethod fallback, boolean mono,
 			String description) {
 		return new ReactorInvoker(pipeline, fallback, mono, description);
+	}
+
+	/**
+	 * @param idempotent the method's idempotency
+	 * @param protectedCall the invoker of its pipeline, or {@code null} when it has none
+	 * @return the invoker of an {@code @Idempotent} method returning {@code Mono}
+	 */
+	static AsyncMethodInvoker idempotentMono(IdempotentMethodInvoker idempotent, AsyncMethodInvoker protectedCall) {
+		return new IdempotentMono(idempotent, protectedCall);
 	}
 
 	@Override
@@ -142,6 +152,45 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 			return Flux.error(ex);
 		}
 		return (alternative != null) ? Flux.from((Publisher<?>) alternative) : Flux.empty();
+	}
+
+	/**
+	 * Runs an {@code @Idempotent} method returning {@code Mono}: each subscription is one
+	 * idempotent call. At subscription the key is worked out and claimed; the protected call
+	 * (retry, breaker, bulkhead and fallback through the {@link ReactorInvoker}, or the method
+	 * alone) is subscribed only when the claim succeeds. Its value, or its completing empty
+	 * (stored as {@code null}, replayed as empty), completes the claim; an error or a
+	 * cancelled subscription frees the key.
+	 */
+	static final class IdempotentMono implements AsyncMethodInvoker {
+
+		private final IdempotentMethodInvoker idempotent;
+
+		/** The pipeline's invoker, or {@code null} when the method is only idempotent. */
+		private final AsyncMethodInvoker protectedCall;
+
+		private IdempotentMono(IdempotentMethodInvoker idempotent, AsyncMethodInvoker protectedCall) {
+			this.idempotent = idempotent;
+			this.protectedCall = protectedCall;
+		}
+
+		@Override
+		public Object invoke(MethodInvocation invocation) {
+			// Cancelling the subscription cancels the future, which cancels the protected
+			// subscription through toFuture(); that cancellation frees the key.
+			return Mono.defer(() -> Mono.fromFuture(idempotent.invokeAsync(invocation.getThis(),
+					invocation.getArguments(), () -> protectedMono(invocation).toFuture())));
+		}
+
+		private Mono<?> protectedMono(MethodInvocation invocation) throws Throwable {
+			Object result = (protectedCall != null) ? protectedCall.invoke(invocation)
+					: MethodResilience.proceed(invocation);
+			if (result == null) {
+				throw new IllegalStateException("The method returned null instead of a Mono");
+			}
+			return (Mono<?>) result;
+		}
+
 	}
 
 }

@@ -12,6 +12,7 @@ import dev.resilience.core.idempotency.IdempotencyOutcome;
 import dev.resilience.core.idempotency.IdempotencyStore;
 import dev.resilience.core.idempotency.IdempotencyStoreException;
 import dev.resilience.core.idempotency.InMemoryIdempotencyStore;
+import dev.resilience.core.time.Scheduler;
 import dev.resilience.core.time.Sleeper;
 import dev.resilience.core.time.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,11 +76,12 @@ public final class IdempotencyAutoConfiguration {
 	@ConditionalOnMissingBean
 	IdempotencyRegistry idempotencyRegistry(IdempotencyStore store, ResiliencePolicyResolver resolver,
 			ObjectProvider<IdempotencyListener> listeners, ObjectProvider<Ticker> ticker,
-			ObjectProvider<Sleeper> sleeper) {
+			ObjectProvider<Sleeper> sleeper, ObjectProvider<Scheduler> scheduler) {
 		IdempotencyRegistry registry = IdempotencyRegistry.builder(store, (name) -> config(resolver, name))
 			.listener(composite(listeners.orderedStream().toList()))
 			.ticker(ticker.getIfUnique(Ticker::system))
 			.sleeper(sleeper.getIfUnique(Sleeper::system))
+			.scheduler(scheduler.getIfUnique(Scheduler::system))
 			.build();
 		for (String name : resolver.instanceNames()) {
 			if (resolver.resolve(name).isConfigured(PolicySection.IDEMPOTENCY)) {

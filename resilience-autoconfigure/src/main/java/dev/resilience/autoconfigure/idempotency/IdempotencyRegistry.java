@@ -17,6 +17,7 @@ import dev.resilience.core.idempotency.IdempotencyOutcome;
 import dev.resilience.core.idempotency.IdempotencyStore;
 import dev.resilience.core.idempotency.IdempotencyStoreException;
 import dev.resilience.core.internal.Checks;
+import dev.resilience.core.time.Scheduler;
 import dev.resilience.core.time.Sleeper;
 import dev.resilience.core.time.Ticker;
 
@@ -39,6 +40,8 @@ public final class IdempotencyRegistry {
 
 	private final Sleeper sleeper;
 
+	private final Scheduler scheduler;
+
 	private final ConcurrentMap<String, Entry> entries = new ConcurrentHashMap<>();
 
 	private IdempotencyRegistry(Builder builder) {
@@ -47,6 +50,7 @@ public final class IdempotencyRegistry {
 		this.listener = builder.listener;
 		this.ticker = builder.ticker;
 		this.sleeper = builder.sleeper;
+		this.scheduler = builder.scheduler;
 	}
 
 	/**
@@ -145,6 +149,7 @@ public final class IdempotencyRegistry {
 			.listener(counting)
 			.ticker(ticker)
 			.sleeper(sleeper)
+			.scheduler(scheduler)
 			.build();
 		return entry;
 	}
@@ -186,6 +191,8 @@ public final class IdempotencyRegistry {
 
 		private Sleeper sleeper = Sleeper.system();
 
+		private Scheduler scheduler = Scheduler.system();
+
 		private Builder(IdempotencyStore store, Function<String, IdempotencyConfig> configs) {
 			this.store = Checks.notNull("store", store);
 			this.configs = Checks.notNull("configs", configs);
@@ -215,6 +222,16 @@ public final class IdempotencyRegistry {
 		 */
 		public Builder sleeper(Sleeper sleeper) {
 			this.sleeper = Checks.notNull("sleeper", sleeper);
+			return this;
+		}
+
+		/**
+		 * @param scheduler runs the polls of a duplicate of an asynchronous call, which
+		 * waits without holding a thread
+		 * @return this builder
+		 */
+		public Builder scheduler(Scheduler scheduler) {
+			this.scheduler = Checks.notNull("scheduler", scheduler);
 			return this;
 		}
 

@@ -1,6 +1,8 @@
 package dev.resilience.autoconfigure.idempotency;
 
 import java.lang.reflect.Method;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.idempotency.Idempotency;
@@ -55,6 +57,34 @@ public final class IdempotentMethodInvoker {
 	 * @throws Throwable what {@link Idempotency#execute} throws
 	 */
 	public Object invoke(Object target, Object[] arguments, CheckedSupplier<Object> call) throws Throwable {
+		return idempotency.execute(request(target, arguments), codec, call);
+	}
+
+	/**
+	 * Runs a method returning {@code CompletionStage} once per key, or answers with the
+	 * stored result of the run that came first. The key and fingerprint are worked out on
+	 * the caller's thread (where the principal is known), and so is the first claim of the
+	 * key: a store over the network blocks the caller for one round trip. A duplicate that
+	 * finds the key in progress waits on the instance's scheduler, holding no thread.
+	 * @param target the bean
+	 * @param arguments the call's arguments
+	 * @param call the method, with whatever else protects it, returning its stage
+	 * @return the method's result, run now or replayed; every failure, including those of
+	 * the key expression and the fingerprint, arrives through it
+	 */
+	public CompletableFuture<Object> invokeAsync(Object target, Object[] arguments,
+			CheckedSupplier<? extends CompletionStage<?>> call) {
+		IdempotencyRequest request;
+		try {
+			request = request(target, arguments);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return idempotency.executeAsync(request, codec, call);
+	}
+
+	private IdempotencyRequest request(Object target, Object[] arguments) {
 		Object value = key.getValue(new MethodBasedEvaluationContext(target, method, arguments, PARAMETER_NAMES));
 		String fingerprint;
 		try {
@@ -64,9 +94,8 @@ public final class IdempotentMethodInvoker {
 			throw new IdempotencySerializationException("The arguments of " + description
 					+ " could not be serialised to fingerprint the request: " + ex.getMessage(), ex);
 		}
-		IdempotencyRequest request = IdempotencyRequest.of((value != null) ? value.toString() : null, fingerprint,
+		return IdempotencyRequest.of((value != null) ? value.toString() : null, fingerprint,
 				principals.currentPrincipal());
-		return idempotency.execute(request, codec, call);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.resilience.autoconfigure.idempotency;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.concurrent.CompletionStage;
 
 import dev.resilience.core.idempotency.Fingerprints;
 import dev.resilience.core.idempotency.ResultCodec;
@@ -16,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Serialises results and arguments with the application's {@link JsonMapper}, so that
  * they look as they would in its HTTP responses. A result is written and read as the
  * method's declared generic return type ({@code List<Order>} comes back as a list of
- * orders, not of maps).
+ * orders, not of maps); for a method returning {@code CompletionStage<T>} or
+ * {@code CompletableFuture<T>} or {@code Mono<T>}, as {@code T}.
  */
 final class JacksonMethodSerialization implements MethodSerialization {
 
@@ -28,11 +30,18 @@ final class JacksonMethodSerialization implements MethodSerialization {
 
 	@Override
 	public ResultCodec<Object> resultCodec(Method method, Class<?> targetClass) {
-		Class<?> returnType = method.getReturnType();
+		ResolvableType declared = ResolvableType.forMethodReturnType(method, targetClass);
+		if (CompletionStage.class.isAssignableFrom(method.getReturnType())
+				|| method.getReturnType().getName().equals("reactor.core.publisher.Mono")) {
+			// What is stored is what the call completes with: T of CompletionStage<T>,
+			// CompletableFuture<T> (the only stage types the annotations accept) or Mono<T>.
+			declared = declared.getGeneric(0);
+		}
+		Class<?> returnType = declared.toClass();
 		if (returnType == void.class || returnType == Void.class) {
 			return VoidCodec.INSTANCE;
 		}
-		Type type = ResolvableType.forMethodReturnType(method, targetClass).getType();
+		Type type = declared.getType();
 		JavaType javaType = mapper.getTypeFactory().constructType(type);
 		return new JsonCodec(mapper.writerFor(javaType), mapper.readerFor(javaType), javaType);
 	}

@@ -1,9 +1,12 @@
 package dev.resilience.core.idempotency;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import dev.resilience.core.CheckedSupplier;
 import dev.resilience.core.internal.Checks;
+import dev.resilience.core.time.Scheduler;
 import dev.resilience.core.time.Sleeper;
 import dev.resilience.core.time.Ticker;
 
@@ -18,13 +21,12 @@ import dev.resilience.core.time.Ticker;
  * If the store cannot be reached the call does not run and the caller gets
  * {@link IdempotencyStoreException}. If the store fails only after the call succeeded,
  * the caller still gets the result: the call has happened and cannot be taken back.
+ * <p>
+ * {@link #executeAsync} applies the same rules to a call that returns a
+ * {@link CompletionStage}: the claim is completed when the stage completes, and a duplicate
+ * waits for the first call through the {@link Scheduler}, without holding a thread.
  */
 public final class Idempotency {
-
-	/** First pause while polling a key in progress; doubles up to the cap. */
-	private static final long FIRST_POLL_NANOS = Duration.ofMillis(10).toNanos();
-
-	private static final long MAX_POLL_NANOS = Duration.ofMillis(250).toNanos();
 
 	private final String name;
 
@@ -38,6 +40,8 @@ public final class Idempotency {
 
 	private final Sleeper sleeper;
 
+	private final Scheduler scheduler;
+
 	private final long maxWaitNanos;
 
 	private Idempotency(Builder builder) {
@@ -47,6 +51,7 @@ public final class Idempotency {
 		this.listener = builder.listener;
 		this.ticker = builder.ticker;
 		this.sleeper = builder.sleeper;
+		this.scheduler = builder.scheduler;
 		this.maxWaitNanos = saturatedNanos(config.maxWait());
 	}
 
@@ -131,9 +136,7 @@ public final class Idempotency {
 	public <T> IdempotencyResult<T> executeWithOutcome(IdempotencyRequest request, ResultCodec<T> codec,
 			CheckedSupplier<T> call) throws Throwable {
 		IdempotencyKey key = scopedKey(request);
-		long waitStart = 0;
-		long pause = FIRST_POLL_NANOS;
-		boolean waiting = false;
+		DuplicateWait wait = null;
 		while (true) {
 			Claim claim = claim(key, request.fingerprint());
 			switch (claim.status()) {
@@ -142,27 +145,89 @@ public final class Idempotency {
 				case COMPLETED:
 					return replay(key, claim.result(), codec);
 				case FINGERPRINT_MISMATCH:
-					report(IdempotencyOutcome.REUSED_KEY);
-					throw new IdempotencyKeyReuseException(name, key.key());
+					throw reused(key);
 				case IN_PROGRESS:
 				default:
-					long now = ticker.read();
-					if (!waiting) {
-						waiting = true;
-						waitStart = now;
+					wait = (wait != null) ? wait : startWaiting();
+					long pause = wait.nextPauseNanos();
+					if (pause <= 0) {
+						throw conflict(key);
 					}
-					long remaining = maxWaitNanos - (now - waitStart);
-					if (remaining <= 0) {
-						report(IdempotencyOutcome.CONFLICT);
-						throw new IdempotencyConflictException(name, key.key());
-					}
-					pauseBeforePolling(Math.min(pause, remaining), key);
-					pause = Math.min(pause * 2, MAX_POLL_NANOS);
+					pauseBeforePolling(pause, key);
 			}
 		}
 	}
 
-	private IdempotencyKey scopedKey(IdempotencyRequest request) {
+	/**
+	 * Runs a call that completes later once per key, or answers with the stored result of
+	 * the run that came first. The rules are those of {@link #execute}; every outcome,
+	 * including a missing key or a store failure, arrives through the returned future.
+	 * <p>
+	 * The store is called on whichever thread is at hand: the first claim on the caller's
+	 * thread (a store over the network blocks it for one round trip, as the synchronous
+	 * call does), later claims of a duplicate that waits on the {@link Scheduler}'s thread,
+	 * and the completion or release of the claim on the thread that completes the call's
+	 * stage. A duplicate that finds the key in progress waits for up to {@code maxWait} by
+	 * polling the store from scheduled tasks, never by sleeping.
+	 * <p>
+	 * Cancelling the returned future while the call runs cancels the call's stage, whose
+	 * cancellation then releases the key; a stage that completes normally all the same has
+	 * its result stored, since the call has happened.
+	 * @param <T> the result type
+	 * @param request the key, fingerprint and principal
+	 * @param codec stores and restores the result
+	 * @param call starts the call; called at most once, on the thread that claimed the key
+	 * @return the call's result, run now or replayed, and whether it was replayed; failed
+	 * with the exceptions {@link #execute} throws, or with the call's own failure unchanged
+	 */
+	public <T> CompletableFuture<IdempotencyResult<T>> executeAsyncWithOutcome(IdempotencyRequest request,
+			ResultCodec<T> codec, CheckedSupplier<? extends CompletionStage<? extends T>> call) {
+		Checks.notNull("codec", codec);
+		Checks.notNull("call", call);
+		CompletableFuture<IdempotencyResult<T>> result = new CompletableFuture<>();
+		IdempotencyKey key;
+		try {
+			key = scopedKey(request);
+		}
+		catch (RuntimeException ex) {
+			result.completeExceptionally(ex);
+			return result;
+		}
+		new AsyncIdempotentCall<>(this, key, request.fingerprint(), codec, call, result).poll();
+		return result;
+	}
+
+	/**
+	 * Like {@link #executeAsyncWithOutcome}, with the result alone.
+	 * @param <T> the result type
+	 * @param request the key, fingerprint and principal
+	 * @param codec stores and restores the result
+	 * @param call starts the call
+	 * @return the call's result, run now or replayed
+	 */
+	public <T> CompletableFuture<T> executeAsync(IdempotencyRequest request, ResultCodec<T> codec,
+			CheckedSupplier<? extends CompletionStage<? extends T>> call) {
+		CompletableFuture<IdempotencyResult<T>> outcome = executeAsyncWithOutcome(request, codec, call);
+		CompletableFuture<T> result = outcome.thenApply(IdempotencyResult::value);
+		// thenApply does not pass a cancellation upstream; the caller's must reach the call.
+		result.whenComplete((value, error) -> {
+			if (result.isCancelled()) {
+				outcome.cancel(false);
+			}
+		});
+		return result;
+	}
+
+	/** A duplicate starts waiting for the call in progress now. */
+	DuplicateWait startWaiting() {
+		return new DuplicateWait(ticker, maxWaitNanos);
+	}
+
+	Scheduler scheduler() {
+		return scheduler;
+	}
+
+	IdempotencyKey scopedKey(IdempotencyRequest request) {
 		String key = request.key();
 		if (key == null || key.isBlank()) {
 			throw new IdempotencyKeyMissingException(name);
@@ -174,7 +239,8 @@ public final class Idempotency {
 		return IdempotencyKey.of(name, request.principal(), key);
 	}
 
-	private Claim claim(IdempotencyKey key, String fingerprint) {
+	/** @throws IdempotencyStoreException when the store fails; the call must not run */
+	Claim claim(IdempotencyKey key, String fingerprint) {
 		Claim claim;
 		try {
 			claim = store.claim(key, fingerprint, config.lease());
@@ -195,8 +261,7 @@ public final class Idempotency {
 		catch (InterruptedException ex) {
 			// Stop waiting for the other call, and let the code above us see the interrupt.
 			Thread.currentThread().interrupt();
-			report(IdempotencyOutcome.CONFLICT);
-			throw new IdempotencyConflictException(name, key.key());
+			throw conflict(key);
 		}
 	}
 
@@ -212,6 +277,16 @@ public final class Idempotency {
 			throw failure;
 		}
 		report(IdempotencyOutcome.EXECUTED);
+		store(key, ownerToken, codec, value);
+		return new IdempotencyResult<>(value, false);
+	}
+
+	/**
+	 * Stores the result of a call that ran and completes its claim.
+	 * @throws IdempotencySerializationException when the result cannot be encoded; the key
+	 * is released first
+	 */
+	<T> void store(IdempotencyKey key, String ownerToken, ResultCodec<T> codec, T value) {
 		StoredResult stored;
 		try {
 			stored = codec.encode(value);
@@ -240,10 +315,9 @@ public final class Idempotency {
 					? storeException : new IdempotencyStoreException(describe("complete"), ex);
 			notifyStoreFailure(failure);
 		}
-		return new IdempotencyResult<>(value, false);
 	}
 
-	private <T> IdempotencyResult<T> replay(IdempotencyKey key, StoredResult stored, ResultCodec<T> codec) {
+	<T> IdempotencyResult<T> replay(IdempotencyKey key, StoredResult stored, ResultCodec<T> codec) {
 		T value;
 		try {
 			value = codec.decode(stored);
@@ -256,7 +330,7 @@ public final class Idempotency {
 		return new IdempotencyResult<>(value, true);
 	}
 
-	private void releaseAfter(Throwable failure, IdempotencyKey key, String ownerToken) {
+	void releaseAfter(Throwable failure, IdempotencyKey key, String ownerToken) {
 		try {
 			store.release(key, ownerToken);
 		}
@@ -280,7 +354,19 @@ public final class Idempotency {
 		return "The idempotency store of '" + name + "' failed to " + operation + " a key";
 	}
 
-	private void report(IdempotencyOutcome outcome) {
+	/** @return the exception for a key used with another fingerprint, counted */
+	IdempotencyKeyReuseException reused(IdempotencyKey key) {
+		report(IdempotencyOutcome.REUSED_KEY);
+		return new IdempotencyKeyReuseException(name, key.key());
+	}
+
+	/** @return the exception for a key that stayed in progress, counted */
+	IdempotencyConflictException conflict(IdempotencyKey key) {
+		report(IdempotencyOutcome.CONFLICT);
+		return new IdempotencyConflictException(name, key.key());
+	}
+
+	void report(IdempotencyOutcome outcome) {
 		try {
 			listener.onOutcome(name, outcome);
 		}
@@ -320,6 +406,8 @@ public final class Idempotency {
 
 		private Sleeper sleeper = Sleeper.system();
 
+		private Scheduler scheduler = Scheduler.system();
+
 		private Builder(String name, IdempotencyStore store) {
 			this.name = Checks.notNull("name", name);
 			this.store = Checks.notNull("store", store);
@@ -358,6 +446,16 @@ public final class Idempotency {
 		 */
 		public Builder sleeper(Sleeper sleeper) {
 			this.sleeper = Checks.notNull("sleeper", sleeper);
+			return this;
+		}
+
+		/**
+		 * @param scheduler runs the polls of a key in progress for asynchronous calls, which
+		 * wait without holding a thread
+		 * @return this builder
+		 */
+		public Builder scheduler(Scheduler scheduler) {
+			this.scheduler = Checks.notNull("scheduler", scheduler);
 			return this;
 		}
 
