@@ -93,10 +93,8 @@ enum AsyncReturnType {
 		if (this == COMPLETION_STAGE) {
 			return new CompletionStageInvoker(pipeline, fallback, slo);
 		}
-		// Error budgets are not recorded for Mono and Flux yet: their calls happen at
-		// subscription, which the recorder does not follow.
 		// Only reached when Reactor is present: ReactorInvoker and its Reactor types load here.
-		return ReactorInvoker.create(pipeline, fallback, this == MONO, description);
+		return ReactorInvoker.create(pipeline, fallback, this == MONO, description, slo);
 	}
 
 	private static boolean isReactive(Class<?> type) {

@@ -1,6 +1,9 @@
 package dev.resilience.autoconfigure.aop;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import dev.resilience.autoconfigure.idempotency.IdempotentMethodInvoker;
+import dev.resilience.autoconfigure.slo.SloCallRecorder;
 import dev.resilience.core.AttemptPermit;
 import dev.resilience.core.ResiliencePipeline;
 import dev.resilience.core.retry.Retry;
@@ -34,16 +37,20 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 
 	private final String description;
 
-	private ReactorInvoker(ResiliencePipeline pipeline, FallbackMethod fallback, boolean mono, String description) {
+	private final SloCallRecorder slo;
+
+	private ReactorInvoker(ResiliencePipeline pipeline, FallbackMethod fallback, boolean mono, String description,
+			SloCallRecorder slo) {
 		this.pipeline = pipeline;
 		this.fallback = fallback;
 		this.mono = mono;
 		this.description = description;
+		this.slo = slo;
 	}
 
 	static AsyncMethodInvoker create(ResiliencePipeline pipeline, FallbackMethod fallback, boolean mono,
-			String description) {
-		return new ReactorInvoker(pipeline, fallback, mono, description);
+			String description, SloCallRecorder slo) {
+		return new ReactorInvoker(pipeline, fallback, mono, description, slo);
 	}
 
 	/**
@@ -57,12 +64,41 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 
 	@Override
 	public Object invoke(MethodInvocation invocation) {
-		Flux<Object> call = Flux.defer(() -> call(invocation));
+		Flux<Object> call = Flux.defer(() -> recorded(call(invocation)));
 		if (fallback != null) {
 			call = call.onErrorResume(fallback::handles, (error) -> runFallback(invocation, error));
 		}
 		// The chain carries a Mono's signals unchanged: no cardinality to check again.
 		return mono ? Mono.fromDirect(call) : call;
+	}
+
+	/**
+	 * Each subscription is one logical call of the error budget, recorded when it ends and
+	 * before any fallback, like a synchronous call; a cancelled subscription records nothing.
+	 */
+	private Flux<Object> recorded(Flux<Object> call) {
+		if (!slo.isRecording()) {
+			return call;
+		}
+		long start = slo.start();
+		AtomicBoolean ended = new AtomicBoolean();
+		Flux<Object> recorded = call;
+		if (mono) {
+			recorded = recorded.doOnNext((value) -> {
+				if (ended.compareAndSet(false, true)) {
+					slo.succeeded(start);
+				}
+			});
+		}
+		return recorded.doOnComplete(() -> {
+			if (ended.compareAndSet(false, true)) {
+				slo.succeeded(start);
+			}
+		}).doOnError((error) -> {
+			if (ended.compareAndSet(false, true)) {
+				slo.failed(start, error);
+			}
+		});
 	}
 
 	private Flux<Object> call(MethodInvocation invocation) {
