@@ -30,7 +30,8 @@ final class FleetStudy {
 	/** Caller processes in the full-outage chart. */
 	private static final int[] CHART_PROCESSES = { 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1 };
 
-	private static final int[] FLOORS = { OurPolicies.DEFAULT_FLOOR, 1, 0 };
+	/** Budget floors compared: ten times the default, the default (1/s), none. */
+	private static final int[] FLOORS = { 10, 1, 0 };
 
 	/** A shorter open duration than the default, as a user may configure today. */
 	static final Duration SHORT_OPEN = Duration.ofSeconds(5);
@@ -69,12 +70,13 @@ final class FleetStudy {
 		markdown.line();
 		markdown.line("The library keeps one retry budget and one circuit breaker per instance name **per process**. "
 				+ "A budget earns `ratio` = " + budget.ratio() + " token per first attempt over a "
-				+ budget.window().toSeconds() + " s window, and on top of that always holds a reserve of "
-				+ "`min-retries-per-second` x window tokens (the floor; default " + OurPolicies.DEFAULT_FLOOR
+				+ budget.window().toSeconds() + " s window, and never allows fewer than "
+				+ "`min-retries-per-second` x window retries per window (the floor, a minimum, not an addition: "
+				+ "max(floor x window, ratio x first attempts) tokens; default " + OurPolicies.DEFAULT_FLOOR
 				+ "/s, so " + (int) (OurPolicies.DEFAULT_FLOOR * budget.window().toSeconds()) + " tokens). With "
 				+ (int) clients + " processes of one client each, every budget sees " + number(rate / clients, 1)
 				+ " requests/s: it earns " + number(budget.ratio() * rate / clients * budget.window().toSeconds(), 1)
-				+ " token per window and the reserve dwarfs that, so the budget never binds; every breaker sees "
+				+ " token per window and the floor dwarfs that, so the budget never binds; every breaker sees "
 				+ "so few calls that it opens late, on stale windows. In a real deployment a process serves many "
 				+ "requests: with 20 or 10 caller processes each budget and breaker sees 20 or 40 requests/s.");
 		markdown.line();
@@ -148,11 +150,10 @@ final class FleetStudy {
 		markdown.line("**Full outage.** The same " + (int) rate + " requests/s, but every attempt fails at once (an "
 				+ "origin answering errors in 10 ms, p = 1), for " + OUTAGE_DURATION.toSeconds()
 				+ " s; load = attempts per request over the whole run. Without a breaker only the budget bounds "
-				+ "the load; in steady state it allows ratio x r + floor retries per second to a process of r "
-				+ "requests/s, so the load tends to min(" + maxAttempts + ", 1 + " + ratio + " + floor / r) "
-				+ "(the formula rows; the simulated rows start with an empty bucket, so they sit a little "
-				+ "lower). The last rows are a **what-if, not the library**: a floor that is a minimum instead "
-				+ "of an addition, max(floor x window, ratio x first attempts) tokens.");
+				+ "the load; in steady state it allows max(ratio x r, floor) retries per second to a process of r "
+				+ "requests/s, so the load tends to min(" + maxAttempts + ", 1 + max(" + ratio + ", floor / r)) "
+				+ "(the formula rows; the simulated rows start with a bucket holding only the floor, so they "
+				+ "may sit a little lower).");
 		markdown.line();
 		StringBuilder header = new StringBuilder("| policy |");
 		StringBuilder rule = new StringBuilder("|---|");
@@ -174,19 +175,11 @@ final class FleetStudy {
 			}
 		}
 		for (int floor : FLOORS) {
-			StringBuilder sum = new StringBuilder("| formula, floor " + floor + " (as the library) |");
-			StringBuilder max = new StringBuilder("| what-if: floor " + floor + " as a minimum |");
+			StringBuilder formula = new StringBuilder("| formula, floor " + floor + " |");
 			for (int processes : PROCESSES) {
-				double perProcess = rate / processes;
-				sum.append(' ').append(times(Math.min(maxAttempts, 1 + ratio + floor / perProcess))).append(" |");
-				max.append(' ')
-					.append(times(Math.min(maxAttempts, 1 + Math.max(ratio, floor / perProcess))))
-					.append(" |");
+				formula.append(' ').append(times(outageFormula(maxAttempts, ratio, floor, rate / processes))).append(" |");
 			}
-			markdown.line(sum.toString());
-			if (floor > 0) {
-				markdown.line(max.toString());
-			}
+			markdown.line(formula.toString());
 		}
 		markdown.line();
 		writeOutageChart(rate, maxAttempts, ratio);
@@ -232,12 +225,20 @@ final class FleetStudy {
 			}
 			double[] formula = new double[fine.length];
 			for (int i = 0; i < fine.length; i++) {
-				formula[i] = Math.min(maxAttempts, 1 + ratio + floor / (rate / Math.pow(10, fine[i])));
+				formula[i] = outageFormula(maxAttempts, ratio, floor, rate / Math.pow(10, fine[i]));
 			}
 			chart.add("floor " + floor + " formula", COLORS[fi], Chart.Style.LINE, fine, formula);
 			chart.add("floor " + floor + " simulated", COLORS[fi], Chart.Style.POINTS, xs, loads);
 		}
 		Chart.writeGrid(List.of(chart), 1, 900, 420, directory.resolve("full-outage.png"));
+	}
+
+	/**
+	 * @return the steady-state load of a full outage with the budget alone: every request
+	 * makes one first attempt and as many retries as {@code max(ratio x r, floor)} allows
+	 */
+	private static double outageFormula(int maxAttempts, double ratio, int floor, double perProcess) {
+		return Math.min(maxAttempts, 1 + Math.max(ratio, floor / perProcess));
 	}
 
 	void writeTargets(int section) {
