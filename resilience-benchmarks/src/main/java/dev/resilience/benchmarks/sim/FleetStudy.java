@@ -187,20 +187,23 @@ final class FleetStudy {
 		markdown.line();
 		markdown.line("What the tables show:");
 		markdown.line();
-		markdown.line("- **One client per process: the floor decides, not the budget.** Any floor of 1/s or more lets "
-				+ "every retry through (each reserve exceeds what its one client can spend); floor 0 forbids every "
-				+ "retry (0.4 request/s never earns a whole token in a window). Per-process budgets cannot bound "
-				+ "the retries of a fleet of tiny callers; only their breakers, or a budget shared further up, can.");
+		markdown.line("- **One client per process: the floor decides, not the budget.** A floor of 1/s or more lets "
+				+ "most retries through (its 10 tokens a window cover most of the ~8 retries a client of 0.4 "
+				+ "request/s wants); floor 0 forbids every retry (0.4 request/s never earns a whole token in a "
+				+ "window). Per-process budgets cannot bound the retries of a fleet of tiny callers; only their "
+				+ "breakers, or a budget shared further up, can.");
 		markdown.line("- **Processes serving many clients: the breaker's open duration decides recovery.** A 1 s "
 				+ "slowdown fills each breaker's 100-call window with time-outs within seconds, the breaker opens "
 				+ "and then refuses every call for its open duration, so recovery tracks that duration (section 2 "
 				+ "and 3 charts: goodput is zero while the breakers are open). The floor changes only the peak.");
-		markdown.line("- **Without a breaker the floor decides whether the budget prevents a collapse**: the default "
-				+ "floor leaves 10-20 processes metastable; a floor of 1 or 0 recovers from the 1 s trigger.");
+		markdown.line("- **Without a breaker the floor decides whether the budget prevents a collapse**: a floor of 10 "
+				+ "leaves 10-20 processes metastable; the default floor of 1 is a minimum that a process of 10 "
+				+ "requests/s or more already earns, so from 20 processes down it recovers exactly as floor 0 "
+				+ "does. At 100 processes (4 requests/s each) the floor still exceeds what the ratio earns.");
 		markdown.line("- **With 10-20 processes the first second after the trigger peaks near 1.8x, even with floor "
 				+ "0**: a 10 s window saves ratio x 10 s = one second of a process's traffic in tokens, spent as "
 				+ "the failures start (one process with a breaker opens it first). Averaged over a window, the "
-				+ "load stays within 1 + ratio + floor / r.");
+				+ "load stays within 1 + max(ratio, floor / r).");
 		markdown.line();
 	}
 
