@@ -27,8 +27,11 @@ import dev.resilience.core.time.Ticker;
  * bulkhead innermost, so that a call refused by an open breaker never holds a permit.
  * <p>
  * This is the programmatic API of the library and the executor behind the annotations.
- * On the success path it allocates nothing: the retry loop, the breaker's permit and the
- * bulkhead's permit are all reused.
+ * On the success path it allocates nothing, through {@link #execute}, {@link #get},
+ * {@link #call} and {@link #run} alike: the retry loop, the breaker's permit and the
+ * bulkhead's permit are all reused. It reads the ticker twice per successful call: the
+ * retry reads it as each attempt starts (the first reading also dates the budget's
+ * deposit) and the breaker times the attempt from that reading.
  * <pre>{@code
  * ResiliencePipeline payments = ResiliencePipeline.builder("payments")
  *     .retry(RetryConfig.defaults())
