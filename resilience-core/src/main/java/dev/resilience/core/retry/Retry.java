@@ -257,18 +257,17 @@ public final class Retry {
 			frame.attempt = attemptNumber;
 			T result = null;
 			Throwable error = null;
+			long start = 0;
+			if (timed != null) {
+				// One reading per attempt, shared: the first also dates the budget deposit.
+				// Outside the try: the ticker is not the call, so its failure is not retried.
+				start = this.ticker.read();
+				if (attemptNumber == 1) {
+					this.budget.recordFirstAttempt(start);
+				}
+			}
 			try {
-				if (timed == null) {
-					result = attempt.run(argument);
-				}
-				else {
-					// One reading per attempt, shared: the first also dates the budget deposit.
-					long start = this.ticker.read();
-					if (attemptNumber == 1) {
-						this.budget.recordFirstAttempt(start);
-					}
-					result = timed.run(argument, start);
-				}
+				result = (timed == null) ? attempt.run(argument) : timed.run(argument, start);
 			}
 			catch (Throwable ex) {
 				error = ex;
