@@ -1,6 +1,7 @@
 package dev.resilience.core;
 
 import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -26,8 +27,11 @@ import dev.resilience.core.time.Ticker;
  * bulkhead innermost, so that a call refused by an open breaker never holds a permit.
  * <p>
  * This is the programmatic API of the library and the executor behind the annotations.
- * On the success path it allocates nothing: the retry loop, the breaker's permit and the
- * bulkhead's permit are all reused.
+ * On the success path it allocates nothing, through {@link #execute}, {@link #get},
+ * {@link #call} and {@link #run} alike: the retry loop, the breaker's permit and the
+ * bulkhead's permit are all reused. It reads the ticker twice per successful call: the
+ * retry reads it as each attempt starts (the first reading also dates the budget's
+ * deposit) and the breaker times the attempt from that reading.
  * <pre>{@code
  * ResiliencePipeline payments = ResiliencePipeline.builder("payments")
  *     .retry(RetryConfig.defaults())
@@ -60,9 +64,39 @@ public final class ResiliencePipeline {
 
 	private final Scheduler scheduler;
 
-	// One attempt: breaker, then bulkhead, then the call. Held in a field so the retry loop
-	// receives the same object on every call instead of a fresh capturing lambda.
-	private final Retry.Attempt<CheckedSupplier<?>, Object> attempt = this::attempt;
+	// How the pipeline invokes each kind of call it accepts. Passing the caller's object
+	// itself as the retry's argument, with a kind chosen here, lets get(Supplier),
+	// call(Callable) and run(Runnable) allocate nothing, as execute(CheckedSupplier) does.
+	private static final int CHECKED_SUPPLIER = 0;
+
+	private static final int SUPPLIER = 1;
+
+	private static final int CALLABLE = 2;
+
+	private static final int RUNNABLE = 3;
+
+	// One attempt per kind of call: breaker, then bulkhead, then the call. Held in fields so
+	// the retry loop receives the same objects on every call instead of fresh lambdas.
+	private final Attempts checkedSupplierAttempts = new Attempts(CHECKED_SUPPLIER);
+
+	private final Attempts supplierAttempts = new Attempts(SUPPLIER);
+
+	private final Attempts callableAttempts = new Attempts(CALLABLE);
+
+	private final Attempts runnableAttempts = new Attempts(RUNNABLE);
+
+	/**
+	 * Whether the retry's per-attempt reading of the ticker can serve as the breaker's start:
+	 * only when both read the same ticker, which holds for every pipeline a builder or a
+	 * registry creates, and when there is a breaker to time.
+	 */
+	private final boolean timesAttemptsFromRetry;
+
+	/**
+	 * Whether the bulkhead may make an attempt wait for a permit: the breaker must then not
+	 * count the wait as the call's duration, so the start is read again after the permit.
+	 */
+	private final boolean bulkheadMayWait;
 
 	private ResiliencePipeline(Builder builder) {
 		this.name = builder.name;
@@ -71,6 +105,9 @@ public final class ResiliencePipeline {
 		this.retry = builder.retry;
 		this.circuitBreaker = builder.circuitBreaker;
 		this.bulkhead = builder.bulkhead;
+		this.timesAttemptsFromRetry = (this.retry != null) && (this.circuitBreaker != null)
+				&& (this.retry.ticker() == this.ticker);
+		this.bulkheadMayWait = (this.bulkhead != null) && this.bulkhead.config().maxWait().compareTo(Duration.ZERO) > 0;
 	}
 
 	/**
@@ -92,10 +129,19 @@ public final class ResiliencePipeline {
 	@SuppressWarnings("unchecked")
 	public <T> T execute(CheckedSupplier<T> call) throws Throwable {
 		Objects.requireNonNull(call, "call must not be null");
+		return (T) run(checkedSupplierAttempts, call);
+	}
+
+	private Object run(Attempts attempts, Object call) throws Throwable {
 		if (retry == null) {
-			return (T) attempt(call);
+			return attempt(attempts.kind, call, 0, false);
 		}
-		return (T) retry.execute(attempt, call);
+		if (timesAttemptsFromRetry) {
+			// The retry reads the ticker once per attempt (and dates its budget deposit with
+			// the first reading); the breaker times the attempt from that same reading.
+			return retry.execute((Retry.TimedAttempt<Object, Object>) attempts, call);
+		}
+		return retry.execute((Retry.Attempt<Object, Object>) attempts, call);
 	}
 
 	/**
@@ -105,10 +151,11 @@ public final class ResiliencePipeline {
 	 * @return the call's result
 	 * @throws Exception what the last attempt threw
 	 */
+	@SuppressWarnings("unchecked")
 	public <T> T call(Callable<T> call) throws Exception {
 		Objects.requireNonNull(call, "call must not be null");
 		try {
-			return execute(call::call);
+			return (T) run(callableAttempts, call);
 		}
 		catch (Exception | Error ex) {
 			throw ex;
@@ -124,10 +171,11 @@ public final class ResiliencePipeline {
 	 * @param call the call
 	 * @return the call's result
 	 */
+	@SuppressWarnings("unchecked")
 	public <T> T get(Supplier<T> call) {
 		Objects.requireNonNull(call, "call must not be null");
 		try {
-			return execute(call::get);
+			return (T) run(supplierAttempts, call);
 		}
 		catch (RuntimeException | Error ex) {
 			throw ex;
@@ -144,10 +192,16 @@ public final class ResiliencePipeline {
 	 */
 	public void run(Runnable call) {
 		Objects.requireNonNull(call, "call must not be null");
-		get(() -> {
-			call.run();
-			return null;
-		});
+		try {
+			run(runnableAttempts, call);
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			// a Runnable cannot throw a checked exception; only a sneaky throw gets here
+			throw new UndeclaredThrowableException(ex);
+		}
 	}
 
 	/**
@@ -211,7 +265,12 @@ public final class ResiliencePipeline {
 		return new AttemptPermit(breakerPermit, bulkheadPermit, ticker);
 	}
 
-	private Object attempt(CheckedSupplier<?> call) throws Throwable {
+	/**
+	 * One attempt: the breaker's permission, the bulkhead's permit, the call.
+	 * @param started whether {@code start} is a reading of the pipeline's ticker taken as
+	 * the attempt started; if not, the attempt reads the ticker itself
+	 */
+	private Object attempt(int kind, Object call, long start, boolean started) throws Throwable {
 		CircuitBreaker.Permit breakerPermit = (circuitBreaker != null) ? circuitBreaker.acquirePermission() : null;
 		Bulkhead.Permit bulkheadPermit = null;
 		if (bulkhead != null) {
@@ -229,12 +288,15 @@ public final class ResiliencePipeline {
 		}
 		try {
 			if (breakerPermit == null) {
-				return call.get();
+				return invoke(kind, call);
 			}
-			long start = ticker.read();
+			if (!started || bulkheadMayWait) {
+				// Read after the permits: a wait for the bulkhead is not the call's duration.
+				start = ticker.read();
+			}
 			Object result;
 			try {
-				result = call.get();
+				result = invoke(kind, call);
 			}
 			catch (Throwable ex) {
 				breakerPermit.onError(ticker.read() - start, ex);
@@ -247,6 +309,20 @@ public final class ResiliencePipeline {
 			if (bulkheadPermit != null) {
 				bulkheadPermit.release();
 			}
+		}
+	}
+
+	private static Object invoke(int kind, Object call) throws Throwable {
+		switch (kind) {
+			case SUPPLIER:
+				return ((Supplier<?>) call).get();
+			case CALLABLE:
+				return ((Callable<?>) call).call();
+			case RUNNABLE:
+				((Runnable) call).run();
+				return null;
+			default:
+				return ((CheckedSupplier<?>) call).get();
 		}
 	}
 
@@ -289,6 +365,30 @@ public final class ResiliencePipeline {
 	public String toString() {
 		return "ResiliencePipeline[" + name + ": retry=" + (retry != null) + ", circuitBreaker="
 				+ (circuitBreaker != null) + ", bulkhead=" + (bulkhead != null) + "]";
+	}
+
+	/**
+	 * The attempts of one kind of call, in both forms the retry runs: timed, when the
+	 * retry's reading of the ticker can serve as the breaker's start, and plain otherwise.
+	 */
+	private final class Attempts implements Retry.Attempt<Object, Object>, Retry.TimedAttempt<Object, Object> {
+
+		private final int kind;
+
+		Attempts(int kind) {
+			this.kind = kind;
+		}
+
+		@Override
+		public Object run(Object call) throws Throwable {
+			return attempt(kind, call, 0, false);
+		}
+
+		@Override
+		public Object run(Object call, long startNanos) throws Throwable {
+			return attempt(kind, call, startNanos, true);
+		}
+
 	}
 
 	/**

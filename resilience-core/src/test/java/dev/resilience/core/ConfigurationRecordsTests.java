@@ -43,7 +43,7 @@ class ConfigurationRecordsTests {
 		assertThat(config.jitter()).isEqualTo(Jitter.FULL);
 		assertThat(config.nested()).isEqualTo(NestedRetryMode.INNERMOST);
 		assertThat(config.retriesResults()).isFalse();
-		assertThat(config.budget()).isEqualTo(new RetryBudgetConfig(true, 0.1, 10, Duration.ofSeconds(10)));
+		assertThat(config.budget()).isEqualTo(new RetryBudgetConfig(true, 0.1, 1, Duration.ofSeconds(10)));
 	}
 
 	@Test

@@ -3,9 +3,11 @@ package dev.resilience.core;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadConfig;
@@ -13,10 +15,14 @@ import dev.resilience.core.bulkhead.BulkheadFullException;
 import dev.resilience.core.circuitbreaker.CallNotPermittedException;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreakerState;
+import dev.resilience.core.internal.Randoms;
 import dev.resilience.core.retry.Jitter;
+import dev.resilience.core.retry.Retry;
 import dev.resilience.core.retry.RetryBudgetConfig;
 import dev.resilience.core.retry.RetryConfig;
+import dev.resilience.core.retry.RetryListener;
 import dev.resilience.core.time.ManualTicker;
+import dev.resilience.core.time.Ticker;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -163,6 +169,86 @@ class ResiliencePipelineTests {
 	}
 
 	@Test
+	void successfulCallOfTheFullPipelineReadsTheTickerTwice() throws Throwable {
+		AtomicInteger reads = new AtomicInteger();
+		Ticker counting = () -> {
+			reads.incrementAndGet();
+			return ticker.read();
+		};
+		ResiliencePipeline pipeline = ResiliencePipeline.builder("payments")
+			.ticker(counting)
+			.sleeper(ticker)
+			.retry(RetryConfig.defaults())
+			.circuitBreaker(CircuitBreakerConfig.defaults())
+			.bulkhead(BulkheadConfig.defaults())
+			.build();
+		pipeline.execute(() -> "warm-up");
+		int before = reads.get();
+		for (int i = 0; i < 10; i++) {
+			pipeline.execute(() -> "ok");
+		}
+		// One reading starts the attempt (and dates the budget deposit), one ends it.
+		assertThat(reads.get() - before).isEqualTo(20);
+		assertThat(pipeline.retry().budget().available()).as("deposits were recorded").isGreaterThan(0.0);
+		assertThat(pipeline.circuitBreaker().metrics().bufferedCalls()).isEqualTo(11);
+	}
+
+	@Test
+	void everyRetriedAttemptIsTimedFromItsOwnStart() throws Throwable {
+		ResiliencePipeline pipeline = builder().retry(THREE_ATTEMPTS).circuitBreaker(SMALL_BREAKER).build();
+		String result = pipeline.execute(() -> {
+			if (calls.incrementAndGet() == 1) {
+				ticker.advance(Duration.ofMillis(600));
+				throw new IOException("fast failure");
+			}
+			// 600 ms + a 100 ms backoff + 600 ms would be slow if timed from the first start.
+			ticker.advance(Duration.ofMillis(600));
+			return "ok";
+		});
+		assertThat(result).isEqualTo("ok");
+		assertThat(pipeline.circuitBreaker().metrics().slowCalls()).isZero();
+		assertThat(pipeline.circuitBreaker().metrics().failedCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void retryOnAnotherTickerLeavesTheBreakerTimedOnThePipelineTicker() throws Throwable {
+		ManualTicker retryTicker = ManualTicker.create();
+		Retry ownTicker = Retry.of("payments", THREE_ATTEMPTS, retryTicker, retryTicker, Randoms.threadLocal(),
+				RetryListener.NOOP);
+		ResiliencePipeline pipeline = builder().retry(ownTicker).circuitBreaker(SMALL_BREAKER).build();
+		retryTicker.advance(Duration.ofHours(1));
+		pipeline.execute(() -> {
+			ticker.advance(Duration.ofSeconds(2));
+			return "slow";
+		});
+		pipeline.execute(() -> "fast");
+		assertThat(pipeline.circuitBreaker().metrics().slowCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void supplierCallableAndRunnableGoThroughTheWholePipeline() throws Exception {
+		ResiliencePipeline pipeline = builder().retry(THREE_ATTEMPTS)
+			.circuitBreaker(CircuitBreakerConfig.defaults())
+			.bulkhead(BulkheadConfig.ofMaxConcurrentCalls(1))
+			.build();
+		assertThat(pipeline.get(() -> (calls.incrementAndGet() < 2) ? fail() : "supplied")).isEqualTo("supplied");
+		assertThat(pipeline.call(() -> (calls.incrementAndGet() < 4) ? fail() : "called")).isEqualTo("called");
+		pipeline.run(() -> {
+			if (calls.incrementAndGet() < 6) {
+				throw new IllegalStateException("once more");
+			}
+		});
+		assertThat(calls).hasValue(6);
+		assertThat(pipeline.retry().metrics().attempts()).isEqualTo(6);
+		assertThat(pipeline.circuitBreaker().metrics().failedCalls()).isEqualTo(3);
+		assertThat(pipeline.bulkhead().availableConcurrentCalls()).isEqualTo(1);
+	}
+
+	private static String fail() {
+		throw new IllegalStateException("once more");
+	}
+
+	@Test
 	void successPathOfTheFullPipelineAllocatesNothingPerCall() throws Throwable {
 		assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
 				"needs per-thread allocation counters");
@@ -175,9 +261,16 @@ class ResiliencePipelineTests {
 			.bulkhead(BulkheadConfig.defaults())
 			.build();
 		CheckedSupplier<String> call = () -> "ok";
+		Supplier<String> supplier = () -> "ok";
+		Callable<String> callable = () -> "ok";
+		Runnable runnable = () -> {
+		};
 		int calls = 20_000;
 		for (int i = 0; i < calls; i++) {
 			pipeline.execute(call);
+			pipeline.get(supplier);
+			pipeline.call(callable);
+			pipeline.run(runnable);
 		}
 		long before = threads.getCurrentThreadAllocatedBytes();
 		for (int i = 0; i < calls; i++) {
@@ -185,6 +278,15 @@ class ResiliencePipelineTests {
 		}
 		long allocated = threads.getCurrentThreadAllocatedBytes() - before;
 		assertThat(allocated).as("bytes allocated by %d calls", calls).isLessThan(1_000);
+		before = threads.getCurrentThreadAllocatedBytes();
+		for (int i = 0; i < calls; i++) {
+			pipeline.get(supplier);
+			pipeline.call(callable);
+			pipeline.run(runnable);
+		}
+		allocated = threads.getCurrentThreadAllocatedBytes() - before;
+		assertThat(allocated).as("bytes allocated by %d calls of each of get, call and run", calls)
+			.isLessThan(1_000);
 	}
 
 	private static void await(CountDownLatch latch) {

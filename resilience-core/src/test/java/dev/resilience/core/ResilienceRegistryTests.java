@@ -1,12 +1,14 @@
 package dev.resilience.core;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.retry.RetryConfig;
 import dev.resilience.core.time.ManualTicker;
+import dev.resilience.core.time.Ticker;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +75,24 @@ class ResilienceRegistryTests {
 		assertThat(registry.circuitBreaker("payments").metrics().bufferedCalls()).isEqualTo(2);
 		assertThat(registry.retries()).hasSize(1);
 		assertThat(registry.bulkheads()).extracting((b) -> b.name()).isEqualTo(List.of("payments"));
+	}
+
+	@Test
+	void registryPipelineReadsItsTickerTwicePerSuccessfulCall() throws Throwable {
+		ManualTicker ticker = ManualTicker.create();
+		AtomicInteger reads = new AtomicInteger();
+		Ticker counting = () -> {
+			reads.incrementAndGet();
+			return ticker.read();
+		};
+		ResilienceRegistry registry = ResilienceRegistry.builder(source).ticker(counting).sleeper(ticker).build();
+		ResiliencePipeline pipeline = registry.pipeline("payments", true, true, true);
+		assertThat(pipeline.retry().ticker()).isSameAs(counting);
+		pipeline.execute(() -> "warm-up");
+		int before = reads.get();
+		pipeline.execute(() -> "ok");
+		// The retry's reading at the attempt's start is the breaker's start too.
+		assertThat(reads.get() - before).isEqualTo(2);
 	}
 
 	@Test

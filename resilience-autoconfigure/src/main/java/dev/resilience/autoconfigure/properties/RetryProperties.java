@@ -146,7 +146,8 @@ public class RetryProperties {
 
 		/**
 		 * Retries per second allowed whatever the traffic, so that a quiet service can
-		 * still retry. Default: 10.
+		 * still retry: a minimum, not added to what the ratio earns (a window allows the
+		 * larger of this times the window and ratio times its first attempts). Default: 1.
 		 */
 		private Integer minRetriesPerSecond;
 

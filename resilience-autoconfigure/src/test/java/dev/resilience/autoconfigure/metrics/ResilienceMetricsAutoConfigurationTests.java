@@ -99,8 +99,9 @@ class ResilienceMetricsAutoConfigurationTests {
 				}
 				assertThat(meters.get("resilience.retry.budget.denied").tag("name", "payments").counter().count())
 					.isZero();
+				// No traffic yet: the default floor, 1 retry/s over the 10 s window.
 				assertThat(meters.get("resilience.retry.budget.available").tag("name", "payments").gauge().value())
-					.isEqualTo(100.0);
+					.isEqualTo(10.0);
 				assertThat(meters.get("resilience.bulkhead.available").tag("name", "payments").gauge().value())
 					.isEqualTo(7.0);
 				assertThat(meters.get("resilience.bulkhead.rejected")

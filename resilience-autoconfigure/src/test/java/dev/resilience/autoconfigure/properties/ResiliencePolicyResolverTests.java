@@ -58,7 +58,7 @@ class ResiliencePolicyResolverTests {
 				assertThat(payments.retry().initialBackoff()).as("inherited from defaults")
 					.isEqualTo(Duration.ofMillis(200));
 				assertThat(payments.retry().maxBackoff()).as("built-in").isEqualTo(Duration.ofSeconds(10));
-				assertThat(payments.retry().budget()).isEqualTo(new RetryBudgetConfig(true, 0.2, 10,
+				assertThat(payments.retry().budget()).isEqualTo(new RetryBudgetConfig(true, 0.2, 1,
 						Duration.ofSeconds(20)));
 				assertThat(payments.circuitBreaker().failureRateThreshold()).isEqualTo(25);
 				assertThat(payments.circuitBreaker().openDuration()).isEqualTo(Duration.ofMinutes(1));

@@ -30,7 +30,8 @@ final class FleetStudy {
 	/** Caller processes in the full-outage chart. */
 	private static final int[] CHART_PROCESSES = { 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1 };
 
-	private static final int[] FLOORS = { OurPolicies.DEFAULT_FLOOR, 1, 0 };
+	/** Budget floors compared: ten times the default, the default (1/s), none. */
+	private static final int[] FLOORS = { 10, 1, 0 };
 
 	/** A shorter open duration than the default, as a user may configure today. */
 	static final Duration SHORT_OPEN = Duration.ofSeconds(5);
@@ -69,12 +70,13 @@ final class FleetStudy {
 		markdown.line();
 		markdown.line("The library keeps one retry budget and one circuit breaker per instance name **per process**. "
 				+ "A budget earns `ratio` = " + budget.ratio() + " token per first attempt over a "
-				+ budget.window().toSeconds() + " s window, and on top of that always holds a reserve of "
-				+ "`min-retries-per-second` x window tokens (the floor; default " + OurPolicies.DEFAULT_FLOOR
+				+ budget.window().toSeconds() + " s window, and never allows fewer than "
+				+ "`min-retries-per-second` x window retries per window (the floor, a minimum, not an addition: "
+				+ "max(floor x window, ratio x first attempts) tokens; default " + OurPolicies.DEFAULT_FLOOR
 				+ "/s, so " + (int) (OurPolicies.DEFAULT_FLOOR * budget.window().toSeconds()) + " tokens). With "
 				+ (int) clients + " processes of one client each, every budget sees " + number(rate / clients, 1)
 				+ " requests/s: it earns " + number(budget.ratio() * rate / clients * budget.window().toSeconds(), 1)
-				+ " token per window and the reserve dwarfs that, so the budget never binds; every breaker sees "
+				+ " token per window and the floor dwarfs that, so the budget never binds; every breaker sees "
 				+ "so few calls that it opens late, on stale windows. In a real deployment a process serves many "
 				+ "requests: with 20 or 10 caller processes each budget and breaker sees 20 or 40 requests/s.");
 		markdown.line();
@@ -148,11 +150,10 @@ final class FleetStudy {
 		markdown.line("**Full outage.** The same " + (int) rate + " requests/s, but every attempt fails at once (an "
 				+ "origin answering errors in 10 ms, p = 1), for " + OUTAGE_DURATION.toSeconds()
 				+ " s; load = attempts per request over the whole run. Without a breaker only the budget bounds "
-				+ "the load; in steady state it allows ratio x r + floor retries per second to a process of r "
-				+ "requests/s, so the load tends to min(" + maxAttempts + ", 1 + " + ratio + " + floor / r) "
-				+ "(the formula rows; the simulated rows start with an empty bucket, so they sit a little "
-				+ "lower). The last rows are a **what-if, not the library**: a floor that is a minimum instead "
-				+ "of an addition, max(floor x window, ratio x first attempts) tokens.");
+				+ "the load; in steady state it allows max(ratio x r, floor) retries per second to a process of r "
+				+ "requests/s, so the load tends to min(" + maxAttempts + ", 1 + max(" + ratio + ", floor / r)) "
+				+ "(the formula rows; the simulated rows start with a bucket holding only the floor, so they "
+				+ "may sit a little lower).");
 		markdown.line();
 		StringBuilder header = new StringBuilder("| policy |");
 		StringBuilder rule = new StringBuilder("|---|");
@@ -174,19 +175,11 @@ final class FleetStudy {
 			}
 		}
 		for (int floor : FLOORS) {
-			StringBuilder sum = new StringBuilder("| formula, floor " + floor + " (as the library) |");
-			StringBuilder max = new StringBuilder("| what-if: floor " + floor + " as a minimum |");
+			StringBuilder formula = new StringBuilder("| formula, floor " + floor + " |");
 			for (int processes : PROCESSES) {
-				double perProcess = rate / processes;
-				sum.append(' ').append(times(Math.min(maxAttempts, 1 + ratio + floor / perProcess))).append(" |");
-				max.append(' ')
-					.append(times(Math.min(maxAttempts, 1 + Math.max(ratio, floor / perProcess))))
-					.append(" |");
+				formula.append(' ').append(times(outageFormula(maxAttempts, ratio, floor, rate / processes))).append(" |");
 			}
-			markdown.line(sum.toString());
-			if (floor > 0) {
-				markdown.line(max.toString());
-			}
+			markdown.line(formula.toString());
 		}
 		markdown.line();
 		writeOutageChart(rate, maxAttempts, ratio);
@@ -194,20 +187,23 @@ final class FleetStudy {
 		markdown.line();
 		markdown.line("What the tables show:");
 		markdown.line();
-		markdown.line("- **One client per process: the floor decides, not the budget.** Any floor of 1/s or more lets "
-				+ "every retry through (each reserve exceeds what its one client can spend); floor 0 forbids every "
-				+ "retry (0.4 request/s never earns a whole token in a window). Per-process budgets cannot bound "
-				+ "the retries of a fleet of tiny callers; only their breakers, or a budget shared further up, can.");
+		markdown.line("- **One client per process: the floor decides, not the budget.** A floor of 1/s or more lets "
+				+ "most retries through (its 10 tokens a window cover most of the ~8 retries a client of 0.4 "
+				+ "request/s wants); floor 0 forbids every retry (0.4 request/s never earns a whole token in a "
+				+ "window). Per-process budgets cannot bound the retries of a fleet of tiny callers; only their "
+				+ "breakers, or a budget shared further up, can.");
 		markdown.line("- **Processes serving many clients: the breaker's open duration decides recovery.** A 1 s "
 				+ "slowdown fills each breaker's 100-call window with time-outs within seconds, the breaker opens "
 				+ "and then refuses every call for its open duration, so recovery tracks that duration (section 2 "
 				+ "and 3 charts: goodput is zero while the breakers are open). The floor changes only the peak.");
-		markdown.line("- **Without a breaker the floor decides whether the budget prevents a collapse**: the default "
-				+ "floor leaves 10-20 processes metastable; a floor of 1 or 0 recovers from the 1 s trigger.");
+		markdown.line("- **Without a breaker the floor decides whether the budget prevents a collapse**: a floor of 10 "
+				+ "leaves 10-20 processes metastable; the default floor of 1 is a minimum that a process of 10 "
+				+ "requests/s or more already earns, so from 20 processes down it recovers exactly as floor 0 "
+				+ "does. At 100 processes (4 requests/s each) the floor still exceeds what the ratio earns.");
 		markdown.line("- **With 10-20 processes the first second after the trigger peaks near 1.8x, even with floor "
 				+ "0**: a 10 s window saves ratio x 10 s = one second of a process's traffic in tokens, spent as "
 				+ "the failures start (one process with a breaker opens it first). Averaged over a window, the "
-				+ "load stays within 1 + ratio + floor / r.");
+				+ "load stays within 1 + max(ratio, floor / r).");
 		markdown.line();
 	}
 
@@ -232,12 +228,20 @@ final class FleetStudy {
 			}
 			double[] formula = new double[fine.length];
 			for (int i = 0; i < fine.length; i++) {
-				formula[i] = Math.min(maxAttempts, 1 + ratio + floor / (rate / Math.pow(10, fine[i])));
+				formula[i] = outageFormula(maxAttempts, ratio, floor, rate / Math.pow(10, fine[i]));
 			}
 			chart.add("floor " + floor + " formula", COLORS[fi], Chart.Style.LINE, fine, formula);
 			chart.add("floor " + floor + " simulated", COLORS[fi], Chart.Style.POINTS, xs, loads);
 		}
 		Chart.writeGrid(List.of(chart), 1, 900, 420, directory.resolve("full-outage.png"));
+	}
+
+	/**
+	 * @return the steady-state load of a full outage with the budget alone: every request
+	 * makes one first attempt and as many retries as {@code max(ratio x r, floor)} allows
+	 */
+	private static double outageFormula(int maxAttempts, double ratio, int floor, double perProcess) {
+		return Math.min(maxAttempts, 1 + Math.max(ratio, floor / perProcess));
 	}
 
 	void writeTargets(int section) {

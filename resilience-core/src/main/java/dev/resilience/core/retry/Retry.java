@@ -68,6 +68,8 @@ public final class Retry {
 
 	private final RetryConfig config;
 
+	private final Ticker ticker;
+
 	private final RetryBudget budget;
 
 	private final Backoff backoff;
@@ -98,6 +100,7 @@ public final class Retry {
 			RetryListener listener) {
 		this.name = name;
 		this.config = config;
+		this.ticker = ticker;
 		this.budget = RetryBudget.of(config.budget(), ticker);
 		this.backoff = Backoff.of(config);
 		this.maxBackoffNanos = saturatedNanos(config.maxBackoff());
@@ -128,7 +131,8 @@ public final class Retry {
 	 * A retry with every collaborator given.
 	 * @param name the instance name
 	 * @param config the policy
-	 * @param ticker the time source of the retry budget
+	 * @param ticker the time source of the retry budget and of the start times given to a
+	 * {@link TimedAttempt}
 	 * @param sleeper how the loop waits between attempts
 	 * @param random the source of jitter; must be safe for the threads that use this retry
 	 * @param listener receives the retry's events
@@ -160,6 +164,14 @@ public final class Retry {
 	}
 
 	/**
+	 * @return the time source of the budget and of the start times given to a
+	 * {@link TimedAttempt}
+	 */
+	public Ticker ticker() {
+		return this.ticker;
+	}
+
+	/**
 	 * @return this instance's retry budget
 	 */
 	public RetryBudget budget() {
@@ -186,10 +198,34 @@ public final class Retry {
 	public <A, T> T execute(Attempt<A, T> attempt, A argument) throws Throwable {
 		// Checked here: inside the loop a null attempt would look like a failed attempt and be retried.
 		Objects.requireNonNull(attempt, "attempt must not be null");
+		return enter(attempt, null, argument);
+	}
+
+	/**
+	 * Runs a call through the retry loop, reading {@link #ticker()} once at the start of each
+	 * attempt and passing that reading to the attempt: a caller that times its attempts
+	 * (a circuit breaker inside the retry) uses it instead of reading the ticker again. The
+	 * first attempt's reading also dates its deposit in the budget. Otherwise the same as
+	 * {@link #execute(Attempt, Object)}.
+	 * @param <A> the argument type
+	 * @param <T> the result type
+	 * @param attempt one attempt of the call, given its start time
+	 * @param argument passed to every attempt
+	 * @return the result of the first attempt that was not retried, or the last result
+	 * @throws Throwable the last attempt's exception, unchanged
+	 */
+	public <A, T> T execute(TimedAttempt<A, T> attempt, A argument) throws Throwable {
+		// Checked here: inside the loop a null attempt would look like a failed attempt and be retried.
+		Objects.requireNonNull(attempt, "attempt must not be null");
+		return enter(null, attempt, argument);
+	}
+
+	// Exactly one of attempt and timed is given: one loop for both keeps their rules identical.
+	private <A, T> T enter(Attempt<A, T> attempt, TimedAttempt<A, T> timed, A argument) throws Throwable {
 		RetryNest nest = RetryContext.nest();
 		RetryNest.Frame frame = nest.enter(this.config.nested());
 		try {
-			return run(attempt, argument, nest, frame);
+			return run(attempt, timed, argument, nest, frame);
 		}
 		catch (Throwable ex) {
 			// Whatever ends a nested call, exhaustion, a refused retry or a failure it does
@@ -202,13 +238,16 @@ public final class Retry {
 		}
 	}
 
-	private <A, T> T run(Attempt<A, T> attempt, A argument, RetryNest nest, RetryNest.Frame frame) throws Throwable {
+	private <A, T> T run(Attempt<A, T> attempt, TimedAttempt<A, T> timed, A argument, RetryNest nest,
+			RetryNest.Frame frame) throws Throwable {
 		// A call nested in an OUTERMOST nest makes one attempt; its enclosing call retries.
 		int maxAttempts = frame.mayRetry ? this.config.maxAttempts() : 1;
 		// In an INNERMOST nest every call asks whether a failure is the final outcome of a
 		// call nested in it; the question is only asked on the failure path.
 		boolean checksFinal = frame.mode == NestedRetryMode.INNERMOST;
-		this.budget.recordFirstAttempt();
+		if (timed == null) {
+			this.budget.recordFirstAttempt();
+		}
 		int attemptNumber = 1;
 		long previousDelay = 0;
 		Throwable lastError = null;
@@ -218,8 +257,17 @@ public final class Retry {
 			frame.attempt = attemptNumber;
 			T result = null;
 			Throwable error = null;
+			long start = 0;
+			if (timed != null) {
+				// One reading per attempt, shared: the first also dates the budget deposit.
+				// Outside the try: the ticker is not the call, so its failure is not retried.
+				start = this.ticker.read();
+				if (attemptNumber == 1) {
+					this.budget.recordFirstAttempt(start);
+				}
+			}
 			try {
-				result = attempt.run(argument);
+				result = (timed == null) ? attempt.run(argument) : timed.run(argument, start);
 			}
 			catch (Throwable ex) {
 				error = ex;
@@ -462,6 +510,25 @@ public final class Retry {
 	public interface Attempt<A, T> {
 
 		T run(A argument) throws Throwable;
+
+	}
+
+	/**
+	 * One attempt of a call that takes an argument and the attempt's start time.
+	 * @param <A> the argument type
+	 * @param <T> the result type
+	 */
+	@FunctionalInterface
+	public interface TimedAttempt<A, T> {
+
+		/**
+		 * @param argument the call's argument
+		 * @param startNanos the reading of the retry's {@link Retry#ticker()} taken as this
+		 * attempt started
+		 * @return the attempt's result
+		 * @throws Throwable the attempt's failure
+		 */
+		T run(A argument, long startNanos) throws Throwable;
 
 	}
 

@@ -8,9 +8,14 @@ import dev.resilience.core.time.Ticker;
 /**
  * A retry budget: a token bucket that keeps the retries of one instance to a fraction of
  * its traffic, so that a failing dependency sees a bounded extra load instead of a retry
- * storm. Every first attempt deposits {@code ratio} tokens, every retry withdraws one, and a
- * constant reserve of {@code minRetriesPerSecond x window} tokens is always there for
- * low-traffic instances. Deposits and withdrawals expire after {@code window}.
+ * storm. Every first attempt deposits {@code ratio} tokens, every retry withdraws one, and
+ * a quiet instance may always retry {@code minRetriesPerSecond} times per second: over a
+ * window it holds {@code max(floor, ratio x first attempts)} tokens minus its retries, with
+ * {@code floor = minRetriesPerSecond x window} in seconds. The floor is a minimum, not an
+ * addition: an instance whose traffic earns more than the floor gets exactly what its
+ * traffic earns, so a failing instance of {@code r} requests per second retries at most
+ * {@code max(ratio x r, minRetriesPerSecond)} times per second. Deposits and withdrawals
+ * expire after {@code window}.
  * <p>
  * <b>Time slices.</b> Each window is cut into 10 slices; slice
  * boundaries are at {@code origin + q x window + ceil(i x window / 10)}, so any 10
@@ -24,14 +29,14 @@ import dev.resilience.core.time.Ticker;
  * window, at most eleven tenths.</li>
  * </ul>
  * <b>Invariant.</b> A retry at instant {@code t} is granted only if
- * {@code reserve + ratio x D - W >= 1}, with {@code D} counting first attempts made in
+ * {@code max(floor, ratio x D) - W >= 1}, with {@code D} counting first attempts made in
  * {@code (t - window, t]} only and {@code W} counting every retry granted in
  * {@code (t - window, t)}. Hence, for every granted retry at {@code t}:
  * <pre>
- * retries in (t - window, t] &lt;= ratio x firstAttempts in (t - window, t] + reserve
+ * retries in (t - window, t] &lt;= max(ratio x firstAttempts in (t - window, t], floor)
  * </pre>
- * and so any interval of length {@code window} holds at most {@code reserve} plus
- * {@code ratio} times the first attempts of the window that ends at its last retry. (No
+ * and so any interval of length {@code window} holds at most the larger of {@code floor}
+ * and {@code ratio} times the first attempts of the window that ends at its last retry. (No
  * budget can bound retries by the first attempts of the same interval alone: tokens
  * deposited just before an interval may be spent inside it.) The check and the withdrawal
  * are one atomic step, so concurrency adds no slack.
@@ -62,7 +67,8 @@ public final class RetryBudget {
 
 	private final double ratio;
 
-	private final double reserve;
+	/** {@code minRetriesPerSecond x window}: the tokens a window holds at least. */
+	private final double floor;
 
 	private final long windowNanos;
 
@@ -95,7 +101,7 @@ public final class RetryBudget {
 		this.enabled = config.enabled();
 		this.ratio = config.ratio();
 		this.windowNanos = config.window().toNanos();
-		this.reserve = config.minRetriesPerSecond() * (windowNanos / 1e9);
+		this.floor = config.minRetriesPerSecond() * (windowNanos / 1e9);
 		this.origin = ticker.read();
 		this.currentSlice = 0;
 		this.currentSliceEnd = sliceStart(1);
@@ -116,7 +122,16 @@ public final class RetryBudget {
 	 * Deposits {@code ratio} tokens for the first attempt of a logical call.
 	 */
 	public void recordFirstAttempt() {
-		long now = ticker.read();
+		recordFirstAttempt(this.ticker.read());
+	}
+
+	/**
+	 * Deposits {@code ratio} tokens for a first attempt made at {@code now}, a reading of
+	 * this budget's ticker taken by the caller: the retry loop reads the time once per
+	 * attempt and shares it, instead of the budget reading it again.
+	 * @param now a recent reading of the budget's ticker
+	 */
+	void recordFirstAttempt(long now) {
 		if (now - currentSliceEnd >= 0) {
 			synchronized (this.lock) {
 				rotateTo(now);
@@ -148,7 +163,8 @@ public final class RetryBudget {
 	}
 
 	/**
-	 * @return tokens available now, the reserve included; never negative
+	 * @return tokens available now, {@code max(floor, ratio x first attempts)} minus the
+	 * retries of the window; never negative
 	 */
 	public double available() {
 		synchronized (this.lock) {
@@ -172,11 +188,12 @@ public final class RetryBudget {
 	}
 
 	// Guarded by lock. The deposits of the last 10 slices are the total now minus the total
-	// when the oldest of them began; retriesInRing covers all 11 slots.
+	// when the oldest of them began; retriesInRing covers all 11 slots. The floor is the
+	// larger term when traffic is low, never added to what the traffic earns.
 	private double tokens() {
 		long oldestDepositSlice = this.currentSlice - (SLICES_PER_WINDOW - 1);
 		long deposits = this.firstAttempts.sum() - this.firstAttemptsAtStart[slot(oldestDepositSlice)];
-		return this.reserve + this.ratio * deposits - this.retriesInRing;
+		return Math.max(this.floor, this.ratio * deposits) - this.retriesInRing;
 	}
 
 	// Guarded by lock. Resets the slots of every slice that began since the last rotation

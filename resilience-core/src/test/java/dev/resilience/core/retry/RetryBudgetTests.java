@@ -37,12 +37,36 @@ class RetryBudgetTests {
 	}
 
 	@Test
-	void reserveOfMinRetriesPerSecondTimesWindowIsAvailableWithoutTraffic() {
+	void floorOfMinRetriesPerSecondTimesWindowIsAvailableWithoutTraffic() {
 		RetryBudget budget = budget(0.1, 10);
 		assertThat(budget.available()).isEqualTo(100.0);
 		assertThat(grantedRetries(budget, 101)).isEqualTo(100);
 		assertThat(budget.deniedRetries()).isEqualTo(1);
 		assertThat(budget.available()).isZero();
+	}
+
+	@Test
+	void floorIsAMinimumNotAddedToWhatTheRatioEarns() {
+		// Floor 1/s over 10 s: 10 tokens. 50 first attempts earn 5, less than the floor.
+		RetryBudget budget = budget(0.1, 1);
+		firstAttempts(budget, 50);
+		assertThat(budget.available()).isCloseTo(10.0, within(1e-9));
+		// 200 first attempts earn 20, more than the floor: the floor adds nothing.
+		firstAttempts(budget, 150);
+		assertThat(budget.available()).isCloseTo(20.0, within(1e-9));
+		assertThat(grantedRetries(budget, 25)).isEqualTo(20);
+		assertThat(budget.deniedRetries()).isEqualTo(5);
+	}
+
+	@Test
+	void retriesUnderTheFloorCountAgainstWhatTheRatioEarnsLater() {
+		RetryBudget budget = budget(0.1, 1);
+		assertThat(grantedRetries(budget, 8)).isEqualTo(8);
+		assertThat(budget.available()).isCloseTo(2.0, within(1e-9));
+		// 150 first attempts earn 15 tokens: the window's 8 retries leave 7, not 15 - 8 + 10.
+		firstAttempts(budget, 150);
+		assertThat(budget.available()).isCloseTo(7.0, within(1e-9));
+		assertThat(grantedRetries(budget, 8)).isEqualTo(7);
 	}
 
 	@Test
@@ -131,12 +155,12 @@ class RetryBudgetTests {
 	@Test
 	void disabledBudgetGrantsEveryRetryButStillCounts() {
 		RetryBudget budget = RetryBudget.of(RetryBudgetConfig.disabled(), this.ticker);
-		assertThat(budget.available()).isEqualTo(100.0);
-		assertThat(grantedRetries(budget, 150)).isEqualTo(150);
+		assertThat(budget.available()).isEqualTo(10.0);
+		assertThat(grantedRetries(budget, 15)).isEqualTo(15);
 		assertThat(budget.deniedRetries()).isZero();
 		assertThat(budget.available()).isZero();
 		this.ticker.advance(WINDOW.plusSeconds(1));
-		assertThat(budget.available()).isEqualTo(100.0);
+		assertThat(budget.available()).isEqualTo(10.0);
 		assertThat(budget.config()).isEqualTo(RetryBudgetConfig.disabled());
 	}
 
@@ -175,7 +199,7 @@ class RetryBudgetTests {
 			depositClock.setTo(at + window);
 			assertThat(deposits.available()).as("window %d, deposit at %d", window, at).isZero();
 
-			// A reserve of just over one token: one retry per window.
+			// A floor of just over one token: one retry per window.
 			RetryBudgetConfig reserveOnly = new RetryBudgetConfig(true, 0.0, 1, Duration.ofNanos(window));
 			ManualTicker withdrawalClock = ManualTicker.create();
 			RetryBudget withdrawals = RetryBudget.of(reserveOnly, withdrawalClock);

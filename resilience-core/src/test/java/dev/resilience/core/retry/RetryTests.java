@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.resilience.core.time.ManualTicker;
 import dev.resilience.core.time.Sleeper;
+import dev.resilience.core.time.Ticker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -75,8 +77,8 @@ class RetryTests {
 		assertThat(this.attempts).hasValue(1);
 		assertThat(this.ticker.read()).isZero();
 		assertThat(this.listener.events).containsExactly("finished payments SUCCESS_WITHOUT_RETRY attempts=1");
-		// The disabled budget still counts: a reserve of 100 plus one deposit of 0.1.
-		assertThat(retry.metrics()).isEqualTo(new RetryMetrics(1, 0, 1, 100.1, 0.1, 0));
+		// The disabled budget still counts: a floor of 10 tokens, more than one deposit of 0.1 earns.
+		assertThat(retry.metrics()).isEqualTo(new RetryMetrics(1, 0, 1, 10.0, 0.1, 0));
 	}
 
 	@Test
@@ -238,7 +240,7 @@ class RetryTests {
 
 	@Test
 	void budgetDeniedMidwayRethrowsTheLastFailureWithEarlierSuppressed() {
-		// A reserve of 1 token: the first retry is granted, the second denied.
+		// A floor of 1 token: the first retry is granted, the second denied.
 		RetryConfig oneRetry = config().budget(new RetryBudgetConfig(true, 0.0, 1, Duration.ofSeconds(1))).build();
 		Retry retry = retry(oneRetry);
 		IOException first = new IOException("first");
@@ -372,6 +374,82 @@ class RetryTests {
 		assertThat(retry.config()).isSameAs(config);
 		assertThat(retry.budget().config()).isEqualTo(config.budget());
 		assertThat(retry.backoff().delayNanos(1, 0, EdgeRandom.HIGHEST)).isEqualTo(100 * MS);
+	}
+
+	@Test
+	void timedAttemptReceivesTheTickerReadingAtTheStartOfEachAttempt() throws Throwable {
+		Retry retry = retry(config().build());
+		List<Long> starts = new ArrayList<>();
+		Retry.TimedAttempt<String, String> failsTwice = (argument, startNanos) -> {
+			starts.add(startNanos);
+			this.ticker.advance(Duration.ofMillis(5));
+			if (starts.size() < 3) {
+				throw new IOException("attempt " + starts.size());
+			}
+			return argument;
+		};
+		assertThat(retry.execute(failsTwice, "ok")).isEqualTo("ok");
+		// Each attempt takes 5 ms, then the loop waits 100 ms and 200 ms.
+		assertThat(starts).containsExactly(0L, 105 * MS, 310 * MS);
+		assertThat(retry.ticker()).isSameAs(this.ticker);
+		assertThat(this.listener.events).containsExactly("retry payments attempt=1 delay=100000000",
+				"retry payments attempt=2 delay=200000000", "finished payments SUCCESS_WITH_RETRY attempts=3");
+	}
+
+	@Test
+	void timedAttemptDatesTheBudgetDepositWithItsFirstReading() throws Throwable {
+		// No floor: the only tokens are what the first attempt deposits, 1 per call.
+		RetryConfig budgeted = config().budget(new RetryBudgetConfig(true, 1.0, 0, Duration.ofSeconds(1))).build();
+		AtomicInteger reads = new AtomicInteger();
+		Ticker counting = () -> {
+			reads.incrementAndGet();
+			return this.ticker.read();
+		};
+		Retry retry = Retry.of("payments", budgeted, counting, this.ticker, EdgeRandom.NEVER, this.listener);
+		Retry.TimedAttempt<String, String> succeeds = (argument, startNanos) -> argument;
+		int readsBefore = reads.get();
+		assertThat(retry.execute(succeeds, "ok")).isEqualTo("ok");
+		assertThat(reads.get() - readsBefore).as("one reading for the attempt and the deposit").isEqualTo(1);
+		assertThat(retry.budget().available()).isEqualTo(1.0);
+	}
+
+	@Test
+	void timedAttemptFollowsTheSameRulesAsAPlainOne() {
+		Retry retry = retry(config().build());
+		IOException first = new IOException("first");
+		IllegalStateException notRetried = new IllegalStateException("not retried");
+		RetryConfig onlyIo = config().retryOn(List.of(IOException.class)).build();
+		Retry selective = retry(onlyIo);
+		AtomicInteger calls = new AtomicInteger();
+		Retry.TimedAttempt<Void, String> failing = (argument, startNanos) -> {
+			throw (calls.incrementAndGet() == 1) ? first : notRetried;
+		};
+		assertThatThrownBy(() -> selective.execute(failing, null)).isSameAs(notRetried)
+			.satisfies((thrown) -> assertThat(thrown.getSuppressed()).containsExactly(first));
+		assertThat(calls).hasValue(2);
+		assertThatThrownBy(() -> retry.execute((Retry.TimedAttempt<Void, String>) null, null))
+			.isInstanceOf(NullPointerException.class);
+	}
+
+	@Test
+	void timedSuccessWithoutRetryAllocatesNothing() throws Throwable {
+		java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		assumeTrue(threads instanceof com.sun.management.ThreadMXBean);
+		com.sun.management.ThreadMXBean allocations = (com.sun.management.ThreadMXBean) threads;
+		assumeTrue(allocations.isThreadAllocatedMemorySupported());
+		Retry retry = Retry.of("hot", RetryConfig.defaults(), this.ticker, this.ticker, EdgeRandom.NEVER,
+				RetryListener.NOOP);
+		Retry.TimedAttempt<String, String> identity = (argument, startNanos) -> argument;
+		for (int i = 0; i < 20_000; i++) {
+			retry.execute(identity, "warm-up");
+		}
+		long threadId = Thread.currentThread().getId();
+		long before = allocations.getThreadAllocatedBytes(threadId);
+		for (int i = 0; i < 100_000; i++) {
+			retry.execute(identity, "hot");
+		}
+		long allocated = allocations.getThreadAllocatedBytes(threadId) - before;
+		assertThat(allocated).isLessThan(10_000);
 	}
 
 	@Test

@@ -30,7 +30,7 @@ public final class OurPolicies {
 
 	/**
 	 * @return the library's defaults: 3 attempts, 100 ms x2 full jitter, budget ratio 0.1
-	 * with a floor of 10 retries/s over 10 s, and a default circuit breaker inside the retry
+	 * with a floor of 1 retry/s over 10 s, and a default circuit breaker inside the retry
 	 */
 	public static Policy defaults() {
 		return of(DEFAULT_FLOOR, CircuitBreakerConfig.defaults());
@@ -79,7 +79,7 @@ public final class OurPolicies {
 	/**
 	 * A retry of up to 3 immediate retries limited by the library's {@code RetryBudget},
 	 * ratio 0.1 over 10 s, without a breaker: the token bucket of the validation set-up.
-	 * @param minRetriesPerSecond the budget's floor; 0 makes it a plain token bucket
+	 * @param minRetriesPerSecond the budget's floor, a minimum; 0 makes it a plain token bucket
 	 * @return that policy
 	 */
 	public static Policy tokenBucket(int minRetriesPerSecond) {
