@@ -25,6 +25,10 @@ import org.springframework.resilience.annotation.EnableResilientMethods;
 
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.autoconfigure.aop.ResilienceAopAutoConfiguration;
+import dev.resilience.core.ResilienceRegistry;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
@@ -107,6 +111,41 @@ public class SpringOverheadBenchmarks {
 		check(AopUtils.isAopProxy(this.ours), "the library's bean is not proxied");
 		check(AopUtils.isAopProxy(this.r4j), "Resilience4j's bean is not proxied");
 		check(AopUtils.isAopProxy(this.spring), "Spring Framework's bean is not proxied");
+		checkInstances();
+	}
+
+	/**
+	 * Calls every annotated method once and checks that each library then holds the
+	 * instances the annotations name, with Resilience4j's settings taken from the
+	 * properties: a proxy alone does not show that every annotation applies.
+	 */
+	private void checkInstances() {
+		for (Runnable call : new Runnable[] { this.ours::all, this.ours::circuitBreaker, this.ours::retry,
+				this.ours::bulkhead, this.r4j::all, this.r4j::circuitBreaker, this.r4j::retry, this.r4j::bulkhead }) {
+			call.run();
+		}
+		ResilienceRegistry registry = this.oursContext.getBean(ResilienceRegistry.class);
+		check(registry.findRetry("bench").isPresent() && registry.findCircuitBreaker("bench").isPresent()
+				&& registry.findBulkhead("bench").isPresent() && registry.findCircuitBreaker("breakerOnly").isPresent()
+				&& registry.findRetry("retryOnly").isPresent() && registry.findBulkhead("bulkheadOnly").isPresent(),
+				"the library's annotations did not create their instances");
+		CircuitBreakerRegistry breakers = this.r4jContext.getBean(CircuitBreakerRegistry.class);
+		RetryRegistry retries = this.r4jContext.getBean(RetryRegistry.class);
+		BulkheadRegistry bulkheads = this.r4jContext.getBean(BulkheadRegistry.class);
+		for (String name : new String[] { "bench", "breakerOnly" }) {
+			check(breakers.find(name).map((breaker) -> breaker.getCircuitBreakerConfig().getSlidingWindowSize() == 100
+					&& breaker.getCircuitBreakerConfig().getMinimumNumberOfCalls() == 20).orElse(false),
+					"Resilience4j's circuit breaker " + name + " is missing or not set up");
+		}
+		for (String name : new String[] { "bench", "retryOnly" }) {
+			check(retries.find(name).map((retry) -> retry.getRetryConfig().getMaxAttempts() == 3).orElse(false),
+					"Resilience4j's retry " + name + " is missing or not set up");
+		}
+		for (String name : new String[] { "bench", "bulkheadOnly" }) {
+			check(bulkheads.find(name)
+				.map((bulkhead) -> bulkhead.getBulkheadConfig().getMaxConcurrentCalls() == 25)
+				.orElse(false), "Resilience4j's bulkhead " + name + " is missing or not set up");
+		}
 	}
 
 	@TearDown(Level.Trial)
