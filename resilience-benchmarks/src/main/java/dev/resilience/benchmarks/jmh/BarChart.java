@@ -43,7 +43,8 @@ final class BarChart {
 	}
 
 	BarChart bar(String label, double value, double error, Color color) {
-		bars.add(new Bar(label, value, error, color));
+		// A single measurement iteration has no error (NaN); drawn as none, so that it cannot spoil the scale.
+		bars.add(new Bar(label, value, Double.isFinite(error) ? error : 0, color));
 		return this;
 	}
 

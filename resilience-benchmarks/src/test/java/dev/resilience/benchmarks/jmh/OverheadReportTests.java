@@ -23,10 +23,23 @@ class OverheadReportTests {
 			for (Row row : section.rows()) {
 				assertThat(benchmark(section, row.method())).as(row.method()).isTrue();
 				if (row.ours()) {
+					assertThat(row.equivalent()).as(row.method()).isNotNull();
+				}
+				if (row.equivalent() != null) {
 					assertThat(benchmark(section, row.equivalent())).as(row.equivalent()).isTrue();
 				}
 			}
 		}
+	}
+
+	@Test
+	void anIncludePatternSelectsOnlyTheSectionsWithAMatchingBenchmark() {
+		assertThat(OverheadReport.selects(OverheadReport.CORE, ".*")).isTrue();
+		assertThat(OverheadReport.selects(OverheadReport.CORE, "direct|oursPipeline")).isTrue();
+		assertThat(OverheadReport.selects(OverheadReport.CORE, "springRetryable")).isFalse();
+		assertThat(OverheadReport.selects(OverheadReport.SPRING, "springRetryable")).isTrue();
+		assertThat(OverheadReport.selects(OverheadReport.SPRING, "clockRead")).isFalse();
+		assertThat(OverheadReport.selects(OverheadReport.SPRING, "oursPipeline")).isFalse();
 	}
 
 	@Test
