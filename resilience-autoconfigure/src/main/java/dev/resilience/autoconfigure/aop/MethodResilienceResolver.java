@@ -37,6 +37,8 @@ public final class MethodResilienceResolver {
 
 	private final ConcurrentMap<MethodClassKey, Optional<MethodResilience>> cache = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<Method, Resolved> lastResolved = new ConcurrentHashMap<>();
+
 	/** The error budgets of the instances, or {@code null} when objectives are not in use. */
 	private final InstanceErrorBudgets errorBudgets;
 
@@ -83,12 +85,24 @@ public final class MethodResilienceResolver {
 	 * @return the method's resilience, or {@code null} when it has no annotation
 	 */
 	MethodResilience resolve(Method method, Class<?> targetClass) {
+		// Per call: most methods are only ever invoked on one bean class, so a lookup by the
+		// method alone answers without allocating the (method, class) key.
+		Resolved last = lastResolved.get(method);
+		if (last != null && last.targetClass() == targetClass) {
+			return last.resilience();
+		}
 		MethodClassKey key = new MethodClassKey(method, targetClass);
 		Optional<MethodResilience> resolved = cache.get(key);
 		if (resolved == null) {
 			resolved = cache.computeIfAbsent(key, (k) -> Optional.ofNullable(build(method, targetClass)));
 		}
-		return resolved.orElse(null);
+		MethodResilience resilience = resolved.orElse(null);
+		lastResolved.put(method, new Resolved(targetClass, resilience));
+		return resilience;
+	}
+
+	/** The resolution of a method on the class it was last invoked on. */
+	private record Resolved(Class<?> targetClass, MethodResilience resilience) {
 	}
 
 	/**
