@@ -163,19 +163,21 @@ public final class MethodResilienceResolver {
 		SloCallRecorder slo = sloRecorder(method, targetClass);
 		AsyncMethodInvoker async = null;
 		if (asyncType != null) {
-			if (idempotent != null && asyncType == AsyncReturnType.FLUX) {
-				throw new IllegalStateException("@Idempotent on " + description + ", which returns "
-						+ method.getReturnType().getName() + ": idempotency of Flux methods is not supported"
-						+ " yet; return a Mono, a CompletionStage or CompletableFuture, or the value itself");
-			}
 			// Without retry, breaker or bulkhead a Mono method needs no pipeline invoker.
 			async = (built != null || asyncType == AsyncReturnType.COMPLETION_STAGE)
 					? asyncType.invoker(built, fallback, slo, description) : null;
 			if (idempotent != null) {
 				// Outermost, as for synchronous methods: the key is claimed before the first
 				// attempt and settled when the protected call completes.
-				async = (asyncType == AsyncReturnType.COMPLETION_STAGE) ? new IdempotentStageInvoker(idempotent, async)
-						: ReactorInvoker.idempotentMono(idempotent, async);
+				if (asyncType == AsyncReturnType.COMPLETION_STAGE) {
+					async = new IdempotentStageInvoker(idempotent, async);
+				}
+				else if (asyncType == AsyncReturnType.FLUX) {
+					async = ReactorInvoker.idempotentFlux(idempotent, async);
+				}
+				else {
+					async = ReactorInvoker.idempotentMono(idempotent, async);
+				}
 			}
 		}
 		return new MethodResilience(description, built, fallback, idempotent, slo, async);

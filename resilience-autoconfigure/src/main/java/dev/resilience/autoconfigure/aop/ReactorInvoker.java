@@ -62,6 +62,15 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 		return new IdempotentMono(idempotent, protectedCall);
 	}
 
+	/**
+	 * @param idempotent the method's idempotency
+	 * @param protectedCall the invoker of its pipeline, or {@code null} when it has none
+	 * @return the invoker of an {@code @Idempotent} method returning {@code Flux}
+	 */
+	static AsyncMethodInvoker idempotentFlux(IdempotentMethodInvoker idempotent, AsyncMethodInvoker protectedCall) {
+		return new IdempotentFlux(idempotent, protectedCall);
+	}
+
 	@Override
 	public Object invoke(MethodInvocation invocation) {
 		Flux<Object> call = Flux.defer(() -> recorded(call(invocation)));
@@ -225,6 +234,44 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 				throw new IllegalStateException("The method returned null instead of a Mono");
 			}
 			return (Mono<?>) result;
+		}
+
+	}
+
+	/**
+	 * An {@code @Idempotent} method returning {@code Flux}: each subscription is one call;
+	 * the key is claimed at subscription, the elements are collected and stored as a list
+	 * when the Flux completes (so the subscriber receives them then, not one by one), and a
+	 * duplicate is replayed from that list without calling the method. An error or a
+	 * cancelled subscription frees the key.
+	 */
+	static final class IdempotentFlux implements AsyncMethodInvoker {
+
+		private final IdempotentMethodInvoker idempotent;
+
+		/** The pipeline's invoker, or {@code null} when the method is only idempotent. */
+		private final AsyncMethodInvoker protectedCall;
+
+		private IdempotentFlux(IdempotentMethodInvoker idempotent, AsyncMethodInvoker protectedCall) {
+			this.idempotent = idempotent;
+			this.protectedCall = protectedCall;
+		}
+
+		@Override
+		public Object invoke(MethodInvocation invocation) {
+			return Flux.defer(() -> Mono
+				.fromFuture(idempotent.invokeAsync(invocation.getThis(), invocation.getArguments(),
+						() -> protectedFlux(invocation).collectList().toFuture()))
+				.flatMapIterable((elements) -> (Iterable<?>) elements));
+		}
+
+		private Flux<?> protectedFlux(MethodInvocation invocation) throws Throwable {
+			Object result = (protectedCall != null) ? protectedCall.invoke(invocation)
+					: MethodResilience.proceed(invocation);
+			if (result == null) {
+				throw new IllegalStateException("The method returned null instead of a Flux");
+			}
+			return Flux.from((Publisher<?>) result);
 		}
 
 	}

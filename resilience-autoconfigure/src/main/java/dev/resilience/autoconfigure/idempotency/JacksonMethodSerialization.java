@@ -2,6 +2,8 @@ package dev.resilience.autoconfigure.idempotency;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 import dev.resilience.core.idempotency.Fingerprints;
@@ -22,6 +24,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class JacksonMethodSerialization implements MethodSerialization {
 
+	/** Return types served as a Flux, whose elements are stored as one list. */
+	private static final Set<String> STREAM_TYPES = Set.of("reactor.core.publisher.Flux",
+			"org.reactivestreams.Publisher", "reactor.core.CorePublisher");
+
 	private final JsonMapper mapper;
 
 	JacksonMethodSerialization(JsonMapper mapper) {
@@ -36,6 +42,10 @@ final class JacksonMethodSerialization implements MethodSerialization {
 			// What is stored is what the call completes with: T of CompletionStage<T>,
 			// CompletableFuture<T> (the only stage types the annotations accept) or Mono<T>.
 			declared = declared.getGeneric(0);
+		}
+		else if (STREAM_TYPES.contains(method.getReturnType().getName())) {
+			// A Flux is stored as the list of its elements, and replayed from it.
+			declared = ResolvableType.forClassWithGenerics(List.class, declared.getGeneric(0));
 		}
 		Class<?> returnType = declared.toClass();
 		if (returnType == void.class || returnType == Void.class) {

@@ -287,12 +287,35 @@ class AsyncIdempotentMethodTests {
 	}
 
 	@Test
-	void idempotentFluxMethodFailsStartUpWithAClearMessage() {
-		runner.withBean(ReactiveFlux.class).run((context) -> assertThat(context).hasFailed()
-			.getFailure()
-			.rootCause()
-			.hasMessageContaining("ReactiveFlux.confirm(String)")
-			.hasMessageContaining("Flux methods is not supported"));
+	void fluxElementsAreStoredWhenItCompletesAndReplayedWithoutCallingTheMethod() {
+		runner.withBean(ReactiveFlux.class, () -> new ReactiveFlux(probe)).run((context) -> {
+			ReactiveFlux reactive = context.getBean(ReactiveFlux.class);
+			Flux<Receipt> first = reactive.confirm("f-1", 3);
+			assertThat(probe.executions.get()).as("nothing runs before subscription").isZero();
+
+			List<Receipt> stored = first.collectList().block(Duration.ofSeconds(5));
+			List<Receipt> replayed = reactive.confirm("f-1", 3).collectList().block(Duration.ofSeconds(5));
+
+			assertThat(stored).hasSize(3);
+			assertThat(replayed).isEqualTo(stored);
+			assertThat(probe.executions.get()).isEqualTo(1);
+			assertThatThrownBy(() -> reactive.confirm("f-1", 4).collectList().block(Duration.ofSeconds(5)))
+				.isInstanceOf(IdempotencyKeyReuseException.class);
+		});
+	}
+
+	@Test
+	void fluxErrorAfterSomeElementsReleasesTheKeyAndEmitsNothingStored() {
+		runner.withBean(ReactiveFlux.class, () -> new ReactiveFlux(probe)).run((context) -> {
+			ReactiveFlux reactive = context.getBean(ReactiveFlux.class);
+			probe.failuresLeft.set(1);
+
+			assertThatThrownBy(() -> reactive.confirm("f-2", 2).collectList().block(Duration.ofSeconds(5)))
+				.hasMessageContaining("declined");
+			assertThat(reactive.confirm("f-2", 2).collectList().block(Duration.ofSeconds(5))).hasSize(2);
+			assertThat(reactive.confirm("f-2", 2).collectList().block(Duration.ofSeconds(5))).hasSize(2);
+			assertThat(probe.executions.get()).isEqualTo(2);
+		});
 	}
 
 	record OrderRequest(String id, long amountCents) {
@@ -400,9 +423,20 @@ class AsyncIdempotentMethodTests {
 
 	public static class ReactiveFlux {
 
+		private final Probe probe;
+
+		ReactiveFlux(Probe probe) {
+			this.probe = probe;
+		}
+
 		@Idempotent(value = "orders", key = "#id")
-		public Flux<String> confirm(String id) {
-			return Flux.just(id);
+		public Flux<Receipt> confirm(String id, int count) {
+			probe.executions.incrementAndGet();
+			Flux<Receipt> receipts = Flux.range(1, count).map((i) -> new Receipt(id + "-" + i, i));
+			if (probe.failuresLeft.getAndDecrement() > 0) {
+				return receipts.take(1).concatWith(Flux.error(new IllegalStateException("declined")));
+			}
+			return receipts;
 		}
 
 	}
