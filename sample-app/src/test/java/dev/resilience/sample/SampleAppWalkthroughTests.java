@@ -54,8 +54,11 @@ class SampleAppWalkthroughTests {
 	@BeforeEach
 	void healthyGatewayClosedBreakerAndAFreshRetryBudget() {
 		putGateway(0.0, 0);
-		// Past the retry budget's window, so that no test spends another's retries.
+		// Past the retry budget's window, so that no test spends another's retries, and as
+		// after a success: a call that failed although it retried suspends the budget's floor
+		// until an attempt succeeds.
 		this.ticker.advance(Duration.ofSeconds(11));
+		this.registry.retry("payments").budget().recordSuccess();
 		this.registry.circuitBreaker("payments").reset();
 	}
 
@@ -91,10 +94,18 @@ class SampleAppWalkthroughTests {
 		assertThat(retries.get("attempts").asLong()).as("three attempts")
 			.isEqualTo(retriesBefore.get("attempts").asLong() + 3);
 
-		// Three attempts per order: the tenth failed attempt reaches minimum-calls and opens
-		// the breaker, which refuses the fourth order's second attempt.
-		assertThat(placeOrder()).isEqualTo(500);
-		assertThat(placeOrder()).isEqualTo(500);
+		// The first order failed although it retried: that suspends the retry budget's floor,
+		// and the ratio has earned no whole token yet, so the next orders make one attempt
+		// each and their retries are denied. The tenth failed attempt (3 + 7 x 1) reaches
+		// minimum-calls and opens the breaker, which refuses the ninth order at once.
+		for (int order = 2; order <= 8; order++) {
+			assertThat(placeOrder()).as("order %d", order).isEqualTo(500);
+		}
+		JsonNode afterSuspension = get("/actuator/retries").get("retries").get("payments");
+		assertThat(afterSuspension.get("attempts").asLong()).as("one attempt each")
+			.isEqualTo(retriesBefore.get("attempts").asLong() + 3 + 7);
+		assertThat(afterSuspension.get("budget").get("denied").asLong())
+			.isEqualTo(retriesBefore.get("budget").get("denied").asLong() + 7);
 		assertThat(placeOrder()).isEqualTo(503);
 		JsonNode breaker = get("/actuator/circuitbreakers").get("circuitBreakers").get("payments");
 		assertThat(breaker.get("state").asString()).isEqualTo("OPEN");
@@ -112,7 +123,7 @@ class SampleAppWalkthroughTests {
 			.expectStatus()
 			.isEqualTo(503)
 			.expectHeader()
-			// Opened at most one 50ms backoff ago, 10s open-duration, 2.5s later: 7.5s, rounded up.
+			// Opened by the eighth order without a backoff since, 10s open-duration, 2.5s later: 7.5s, rounded up.
 			.valueEquals("Retry-After", "8")
 			.expectHeader()
 			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
@@ -146,7 +157,7 @@ class SampleAppWalkthroughTests {
 			.contains(first.get("orderId").asString());
 
 		String payment = first.get("payment").asString();
-		for (int i = 0; i < 5 && !payment.endsWith(":CallNotPermittedException"); i++) {
+		for (int i = 0; i < 10 && !payment.endsWith(":CallNotPermittedException"); i++) {
 			payment = placeDeferredOrder().get("payment").asString();
 		}
 		assertThat(payment).as("once the breaker is open, the fallback receives its refusal")
@@ -277,7 +288,7 @@ class SampleAppWalkthroughTests {
 	private void openTheBreaker() {
 		putGateway(1.0, 0);
 		int status = 0;
-		for (int i = 0; i < 6 && status != 503; i++) {
+		for (int i = 0; i < 10 && status != 503; i++) {
 			status = placeOrder();
 		}
 		assertThat(status).isEqualTo(503);

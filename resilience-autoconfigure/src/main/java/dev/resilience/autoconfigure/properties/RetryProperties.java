@@ -147,7 +147,9 @@ public class RetryProperties {
 		/**
 		 * Retries per second allowed whatever the traffic, so that a quiet service can
 		 * still retry: a minimum, not added to what the ratio earns (a window allows the
-		 * larger of this times the window and ratio times its first attempts). Default: 1.
+		 * larger of this times the window and ratio times its first attempts). A call that
+		 * fails although it retried suspends this minimum until an attempt succeeds, so a
+		 * failing quiet service retries only what its traffic earns. Default: 1.
 		 */
 		private Integer minRetriesPerSecond;
 

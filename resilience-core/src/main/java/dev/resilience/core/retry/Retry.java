@@ -94,7 +94,8 @@ public final class Retry {
 
 	private final LongAdder retriedCalls = new LongAdder();
 
-	private final LongAdder attempts = new LongAdder();
+	/** Attempts beyond the first of every finished call. */
+	private final LongAdder extraAttempts = new LongAdder();
 
 	private Retry(String name, RetryConfig config, Ticker ticker, Sleeper sleeper, RandomGenerator random,
 			RetryListener listener) {
@@ -341,7 +342,8 @@ public final class Retry {
 	 * @return the counters and budget state now
 	 */
 	public RetryMetrics metrics() {
-		return new RetryMetrics(this.calls.sum(), this.retriedCalls.sum(), this.attempts.sum(),
+		long calls = this.calls.sum();
+		return new RetryMetrics(calls, this.retriedCalls.sum(), calls + this.extraAttempts.sum(),
 				this.budget.available(), this.config.budget().ratio(), this.budget.deniedRetries());
 	}
 
@@ -433,10 +435,17 @@ public final class Retry {
 
 	void finished(int attemptNumber, boolean success) {
 		this.calls.increment();
-		this.attempts.add(attemptNumber);
 		boolean retried = attemptNumber > 1;
 		if (retried) {
+			// Attempts are the calls plus these extra ones: a call without retry adds nothing here.
+			this.extraAttempts.add(attemptNumber - 1);
 			this.retriedCalls.increment();
+		}
+		if (success) {
+			this.budget.recordSuccess();
+		}
+		else if (retried) {
+			this.budget.recordFailureAfterRetry();
 		}
 		RetryOutcome outcome;
 		if (success) {

@@ -9,8 +9,8 @@ import dev.resilience.core.time.Ticker;
  * A retry budget: a token bucket that keeps the retries of one instance to a fraction of
  * its traffic, so that a failing dependency sees a bounded extra load instead of a retry
  * storm. Every first attempt deposits {@code ratio} tokens, every retry withdraws one, and
- * a quiet instance may always retry {@code minRetriesPerSecond} times per second: over a
- * window it holds {@code max(floor, ratio x first attempts)} tokens minus its retries, with
+ * a quiet instance may retry {@code minRetriesPerSecond} times per second while its retries
+ * succeed: over a window it holds {@code max(floor, ratio x first attempts)} tokens minus its retries, with
  * {@code floor = minRetriesPerSecond x window} in seconds. The floor is a minimum, not an
  * addition: an instance whose traffic earns more than the floor gets exactly what its
  * traffic earns, so a failing instance of {@code r} requests per second retries at most
@@ -29,8 +29,8 @@ import dev.resilience.core.time.Ticker;
  * window, at most eleven tenths.</li>
  * </ul>
  * <b>Invariant.</b> A retry at instant {@code t} is granted only if
- * {@code max(floor, ratio x D) - W >= 1}, with {@code D} counting first attempts made in
- * {@code (t - window, t]} only and {@code W} counting every retry granted in
+ * {@code max(floor, ratio x D) - W >= 1} (with {@code floor} 0 while it is suspended), with
+ * {@code D} counting first attempts made in {@code (t - window, t]} only and {@code W} counting every retry granted in
  * {@code (t - window, t)}. Hence, for every granted retry at {@code t}:
  * <pre>
  * retries in (t - window, t] &lt;= max(ratio x firstAttempts in (t - window, t], floor)
@@ -41,12 +41,34 @@ import dev.resilience.core.time.Ticker;
  * deposited just before an interval may be spent inside it.) The check and the withdrawal
  * are one atomic step, so concurrency adds no slack.
  * <p>
- * <b>Cost.</b> {@link #recordFirstAttempt()} runs on every call: it reads the ticker, compares
- * with a volatile slice end and increments a {@link LongAdder}, with no lock except once per
- * slice to rotate the ring. {@link #tryAcquireRetry()} and {@link #available()} run only when
- * an attempt failed or metrics are read; they take a short lock (a few arithmetic operations,
- * at most 11 slot resets, never blocking inside) because the check and the withdrawal must be
- * one step. Memory is constant.
+ * <b>Dating deposits without reading the clock.</b> {@link #recordFirstAttempt()} runs on
+ * every call and does not read the ticker (a clock read costs more than the rest of a
+ * successful retrying call): the deposit counts from the slice of the budget's latest
+ * reading, which it takes whenever a retry is asked for, its tokens are read, or a caller
+ * that has a reading anyway passes it to {@link #recordFirstAttempt(long)}. A deposit is
+ * therefore never dated later than it was made, only possibly earlier, so it may expire
+ * early, never late, and the invariant below holds as stated. The only effect is at the
+ * start of a failing period that follows a quiet one: deposits made while nobody asked
+ * for a retry have already expired, and the first window allows the floor plus what is
+ * deposited from the first failure on (dated exactly from then, as failures keep the
+ * reading current).
+ * <p>
+ * <b>The floor holds while retries work.</b> The floor lets a quiet instance retry a
+ * sporadic failure; it must not let a fleet of quiet instances multiply an outage (a
+ * process of 0.4 requests per second with a floor of 1 retry per second would retry every
+ * failure). So a call that fails although it retried ({@link #recordFailureAfterRetry()})
+ * suspends the floor, and the next successful attempt ({@link #recordSuccess()}) restores
+ * it: while suspended, the budget allows only what the ratio earns. A call in progress
+ * keeps the retries it may make; a failing instance spends at most the retries of the calls
+ * in flight when the first of them fails on the floor before only the ratio counts.
+ * <p>
+ * <b>Cost.</b> {@link #recordFirstAttempt()} increments a {@link LongAdder}; {@link
+ * #recordSuccess()} reads a volatile flag. {@link #recordFirstAttempt(long)} also compares
+ * the reading with a volatile slice end, with no lock except once per slice to rotate the
+ * ring. {@link #tryAcquireRetry()} and {@link #available()} run only when an attempt failed
+ * or metrics are read; they take a short lock (a few arithmetic operations, at most 11 slot
+ * resets, never blocking inside) because the check and the withdrawal must be one step.
+ * Memory is constant.
  * <p>
  * A disabled budget grants every retry but still counts them, so {@link #available()} shows
  * what an enabled one would have allowed (never below zero).
@@ -95,6 +117,9 @@ public final class RetryBudget {
 
 	private long retriesInRing;
 
+	/** Set by a call that failed after retrying, cleared by a success: the floor does not count while set. */
+	private volatile boolean floorSuspended;
+
 	private RetryBudget(RetryBudgetConfig config, Ticker ticker) {
 		this.config = config;
 		this.ticker = ticker;
@@ -119,20 +144,22 @@ public final class RetryBudget {
 	}
 
 	/**
-	 * Deposits {@code ratio} tokens for the first attempt of a logical call.
+	 * Deposits {@code ratio} tokens for the first attempt of a logical call, dated by the
+	 * budget's latest reading of its ticker rather than by a new one (see the class
+	 * description: such a deposit may expire early, never late).
 	 */
 	public void recordFirstAttempt() {
-		recordFirstAttempt(this.ticker.read());
+		this.firstAttempts.increment();
 	}
 
 	/**
 	 * Deposits {@code ratio} tokens for a first attempt made at {@code now}, a reading of
-	 * this budget's ticker taken by the caller: the retry loop reads the time once per
-	 * attempt and shares it, instead of the budget reading it again.
+	 * this budget's ticker taken by the caller: a caller that reads the time anyway (to time
+	 * the attempt) dates the deposit exactly at no extra cost.
 	 * @param now a recent reading of the budget's ticker
 	 */
-	void recordFirstAttempt(long now) {
-		if (now - currentSliceEnd >= 0) {
+	public void recordFirstAttempt(long now) {
+		if (now - this.currentSliceEnd >= 0) {
 			synchronized (this.lock) {
 				rotateTo(now);
 			}
@@ -141,6 +168,35 @@ public final class RetryBudget {
 		// then counts from the newer slice: it is dated by the moment it is added, which is
 		// what the invariant speaks about.
 		this.firstAttempts.increment();
+	}
+
+	/**
+	 * Records that an attempt, first or retry, succeeded: restores the floor if a call
+	 * that failed after retrying suspended it. Costs one volatile read when the floor is
+	 * in force.
+	 */
+	public void recordSuccess() {
+		if (this.floorSuspended) {
+			this.floorSuspended = false;
+		}
+	}
+
+	/**
+	 * Records that a call failed although it retried: suspends the floor until an attempt
+	 * succeeds, so that a failing instance retries only what its traffic earns.
+	 */
+	public void recordFailureAfterRetry() {
+		if (!this.floorSuspended) {
+			this.floorSuspended = true;
+		}
+	}
+
+	/**
+	 * @return whether a call that failed after retrying has suspended the floor and no
+	 * attempt has succeeded since
+	 */
+	public boolean isFloorSuspended() {
+		return this.floorSuspended;
 	}
 
 	/**
@@ -193,7 +249,8 @@ public final class RetryBudget {
 	private double tokens() {
 		long oldestDepositSlice = this.currentSlice - (SLICES_PER_WINDOW - 1);
 		long deposits = this.firstAttempts.sum() - this.firstAttemptsAtStart[slot(oldestDepositSlice)];
-		return Math.max(this.floor, this.ratio * deposits) - this.retriesInRing;
+		double floor = this.floorSuspended ? 0.0 : this.floor;
+		return Math.max(floor, this.ratio * deposits) - this.retriesInRing;
 	}
 
 	// Guarded by lock. Resets the slots of every slice that began since the last rotation
@@ -208,8 +265,9 @@ public final class RetryBudget {
 		for (long s = Math.max(this.currentSlice + 1, slice - SLOTS + 1); s <= slice; s++) {
 			int slot = slot(s);
 			// Taken late (after the slice began) this mark can only be too high, so deposits
-			// made between the boundary and now expire early: the conservative direction.
-			// No deposit is lost: any deposit in a skipped slice would have rotated first.
+			// made between the boundary and now, including every deposit recorded without a
+			// reading since the last rotation, count in an older slice and expire early: the
+			// conservative direction. No deposit is lost or counted twice.
 			this.firstAttemptsAtStart[slot] = total;
 			this.retriesInRing -= this.retries[slot];
 			this.retries[slot] = 0;

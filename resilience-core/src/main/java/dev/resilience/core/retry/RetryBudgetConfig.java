@@ -8,15 +8,16 @@ import dev.resilience.core.internal.Checks;
 /**
  * Settings of a retry budget: a token bucket in which every first attempt deposits
  * {@code ratio} tokens, every retry withdraws one, deposits expire after {@code window},
- * and {@code minRetriesPerSecond} retries per second are always allowed. The floor is a
+ * and {@code minRetriesPerSecond} retries per second are allowed while retries succeed (a call
+ * that fails although it retried suspends this floor until an attempt succeeds). The floor is a
  * minimum, not an addition: a window allows {@code max(minRetriesPerSecond x window,
  * ratio x first attempts)} retries, so with the defaults (ratio 0.1, floor 1/s) a failing
  * instance of at least 10 requests per second retries at most 0.1 times per request.
  *
  * @param enabled whether retries are limited by the budget at all
  * @param ratio retries allowed per first attempt over the window, in [0, 1]
- * @param minRetriesPerSecond retries per second allowed whatever the traffic: the least
- * the budget allows, not an amount added to what the ratio earns
+ * @param minRetriesPerSecond retries per second allowed whatever the traffic while retries
+ * succeed: the least the budget allows, not an amount added to what the ratio earns
  * @param window how long a deposit stays in the bucket
  */
 public record RetryBudgetConfig(boolean enabled, double ratio, int minRetriesPerSecond, Duration window) {

@@ -26,6 +26,13 @@ class RetryBudgetTests {
 		}
 	}
 
+	/** Deposits dated exactly, as a caller that reads the ticker anyway records them. */
+	private void datedFirstAttempts(RetryBudget budget, int count) {
+		for (int i = 0; i < count; i++) {
+			budget.recordFirstAttempt(this.ticker.read());
+		}
+	}
+
 	private static int grantedRetries(RetryBudget budget, int tries) {
 		int granted = 0;
 		for (int i = 0; i < tries; i++) {
@@ -116,12 +123,12 @@ class RetryBudgetTests {
 	void budgetRefillsFromTrafficAndDrainsWhenTrafficStops() {
 		RetryBudget budget = budget(0.1, 0);
 		for (int second = 0; second < 10; second++) {
-			firstAttempts(budget, 100);
+			datedFirstAttempts(budget, 100);
 			this.ticker.advance(Duration.ofSeconds(1));
 		}
 		// The first second's deposits have just expired; nine seconds of 10 tokens remain.
 		assertThat(budget.available()).isCloseTo(90.0, within(1e-9));
-		firstAttempts(budget, 100);
+		datedFirstAttempts(budget, 100);
 		assertThat(budget.available()).isCloseTo(100.0, within(1e-9));
 		this.ticker.advance(Duration.ofSeconds(5));
 		assertThat(budget.available()).isCloseTo(50.0, within(1e-9));
@@ -193,7 +200,7 @@ class RetryBudgetTests {
 			ManualTicker depositClock = ManualTicker.create();
 			RetryBudget deposits = RetryBudget.of(depositsOnly, depositClock);
 			depositClock.setTo(at);
-			deposits.recordFirstAttempt();
+			deposits.recordFirstAttempt(depositClock.read());
 			depositClock.setTo(at + 9 * tenth - 1);
 			assertThat(deposits.available()).as("window %d, deposit at %d", window, at).isEqualTo(1.0);
 			depositClock.setTo(at + window);
@@ -210,6 +217,64 @@ class RetryBudgetTests {
 			withdrawalClock.setTo(at + window + tenth + 1);
 			assertThat(withdrawals.tryAcquireRetry()).as("window %d, withdrawal at %d", window, at).isTrue();
 		}
+	}
+
+	@Test
+	void undatedDepositCountsFromTheLatestReadingSoItExpiresEarlyNeverLate() {
+		RetryBudget budget = budget(1.0, 0);
+		assertThat(budget.available()).isZero();
+		// Read at 0; three undated deposits 5 s later still count from the slice of 0.
+		this.ticker.advance(Duration.ofSeconds(5));
+		firstAttempts(budget, 3);
+		this.ticker.advance(Duration.ofSeconds(4));
+		assertThat(budget.available()).as("9 s after the reading").isEqualTo(3.0);
+		this.ticker.advance(Duration.ofSeconds(1));
+		assertThat(budget.available()).as("one window after the reading, 5 s after the deposits").isZero();
+		// A deposit dated by its caller counts from its own slice.
+		budget.recordFirstAttempt(this.ticker.read());
+		this.ticker.advance(Duration.ofSeconds(9));
+		assertThat(budget.available()).isEqualTo(1.0);
+	}
+
+	@Test
+	void undatedDepositsAfterTheLatestReadingCountAtOnce() {
+		RetryBudget budget = budget(0.1, 0);
+		this.ticker.advance(Duration.ofMinutes(5));
+		// Nobody read the clock for five minutes: every deposit of that time expires at the
+		// first reading, never counting more than a window after it was made.
+		firstAttempts(budget, 1_000);
+		assertThat(budget.available()).isZero();
+		// From that reading on, deposits count as they come.
+		firstAttempts(budget, 100);
+		assertThat(budget.available()).isCloseTo(10.0, within(1e-9));
+		assertThat(grantedRetries(budget, 11)).isEqualTo(10);
+	}
+
+	@Test
+	void callFailingAfterRetryingSuspendsTheFloorUntilASuccess() {
+		RetryBudget budget = budget(0.1, 1);
+		assertThat(budget.available()).isEqualTo(10.0);
+		assertThat(budget.isFloorSuspended()).isFalse();
+		budget.recordFailureAfterRetry();
+		assertThat(budget.isFloorSuspended()).isTrue();
+		assertThat(budget.available()).isZero();
+		assertThat(budget.tryAcquireRetry()).isFalse();
+		// What the ratio earns still counts while the floor is suspended.
+		firstAttempts(budget, 20);
+		assertThat(budget.available()).isCloseTo(2.0, within(1e-9));
+		assertThat(grantedRetries(budget, 3)).isEqualTo(2);
+		budget.recordSuccess();
+		assertThat(budget.isFloorSuspended()).isFalse();
+		// The floor is back: 10 tokens less the 2 retries of the window.
+		assertThat(budget.available()).isCloseTo(8.0, within(1e-9));
+	}
+
+	@Test
+	void successWithTheFloorInForceChangesNothing() {
+		RetryBudget budget = budget(0.1, 1);
+		budget.recordSuccess();
+		assertThat(budget.isFloorSuspended()).isFalse();
+		assertThat(budget.available()).isEqualTo(10.0);
 	}
 
 }

@@ -266,6 +266,35 @@ class RetryTests {
 	}
 
 	@Test
+	void callThatFailsDespiteRetryingSuspendsTheFloorForLaterCallsUntilOneSucceeds() throws Throwable {
+		// The default budget: ratio 0.1, floor 1/s over 10 s. A quiet instance's first failing
+		// call keeps all its attempts on the floor.
+		Retry retry = retry(config().maxAttempts(3).budget(RetryBudgetConfig.defaults()).build());
+		assertThatThrownBy(() -> run(retry, new IOException("1"), new IOException("2"), new IOException("3")))
+			.hasMessage("3");
+		assertThat(this.attempts).hasValue(3);
+		assertThat(retry.budget().isFloorSuspended()).isTrue();
+		// The next failing call gets only what 2 first attempts earn (0.2 tokens): no retry.
+		assertThatThrownBy(() -> run(retry, new IOException("4"), new IOException("never thrown")))
+			.hasMessage("4");
+		assertThat(this.attempts).hasValue(4);
+		// A success restores the floor: the failing call after it retries again.
+		run(retry);
+		assertThat(retry.budget().isFloorSuspended()).isFalse();
+		this.attempts.set(0);
+		assertThat((String) run(retry, new IOException("5"))).isEqualTo("ok");
+		assertThat(this.attempts).hasValue(2);
+		assertThat(retry.budget().isFloorSuspended()).isFalse();
+	}
+
+	@Test
+	void failureWithoutRetryLeavesTheFloorInForce() {
+		Retry retry = retry(config().maxAttempts(1).budget(RetryBudgetConfig.defaults()).build());
+		assertThatThrownBy(() -> run(retry, new IOException("1"))).hasMessage("1");
+		assertThat(retry.budget().isFloorSuspended()).isFalse();
+	}
+
+	@Test
 	void everyLogicalCallDepositsOnceWhateverItsAttempts() throws Throwable {
 		RetryConfig budgeted = config().budget(new RetryBudgetConfig(true, 0.5, 0, Duration.ofSeconds(10))).build();
 		Retry retry = retry(budgeted);

@@ -23,7 +23,10 @@ import dev.resilience.core.time.Ticker;
  * {@link RetryConfig#nested()} is applied here from the layer's position, because the
  * simulator's nested calls are events, not a call stack the library could observe. As in
  * the library's retry loop, an attempt refused by the breaker is not retried (a refusal
- * means "overloaded") and asks nothing of the budget.
+ * means "overloaded") and asks nothing of the budget. As that loop does, a call dates its
+ * budget deposit with the clock reading the breaker needs anyway, or leaves it undated
+ * without a breaker; reports a success to the budget; and reports a call that gives up
+ * after retrying, which suspends the budget's floor.
  */
 final class OurRetryStrategy implements RetryStrategy {
 
@@ -57,6 +60,8 @@ final class OurRetryStrategy implements RetryStrategy {
 
 	private final RandomGenerator random;
 
+	private final Ticker ticker;
+
 	OurRetryStrategy(RetryConfig config, CircuitBreakerConfig breakerConfig, int layer, int layers, Ticker ticker,
 			RandomGenerator random) {
 		this.config = config;
@@ -70,19 +75,26 @@ final class OurRetryStrategy implements RetryStrategy {
 			case ALL -> true;
 		};
 		this.random = random;
+		this.ticker = ticker;
 	}
 
 	@Override
 	public void onCallStarted() {
 		if (budget != null) {
-			budget.recordFirstAttempt();
+			if (breaker != null) {
+				// The library's pipeline reads the clock for the breaker and dates the deposit with it.
+				budget.recordFirstAttempt(ticker.read());
+			}
+			else {
+				budget.recordFirstAttempt();
+			}
 		}
 	}
 
 	@Override
 	public Permit beforeAttempt(int attempt) {
 		if (breaker == null) {
-			return Permit.NONE;
+			return (budget != null) ? budgetOnly : Permit.NONE;
 		}
 		try {
 			var permit = breaker.acquirePermission();
@@ -91,6 +103,9 @@ final class OurRetryStrategy implements RetryStrategy {
 				@Override
 				public void succeeded(long durationNanos) {
 					permit.onSuccess(durationNanos);
+					if (budget != null) {
+						budget.recordSuccess();
+					}
 				}
 
 				@Override
@@ -105,15 +120,33 @@ final class OurRetryStrategy implements RetryStrategy {
 		}
 	}
 
+	/** Without a breaker: reports successes to the budget only. */
+	private final Permit budgetOnly = new Permit() {
+
+		@Override
+		public void succeeded(long durationNanos) {
+			budget.recordSuccess();
+		}
+
+	};
+
 	@Override
 	public long onFailure(int attempt, long previousDelayNanos, AttemptFailure failure) {
 		if (!retries || failure == AttemptFailure.REJECTED || attempt >= config.maxAttempts()) {
-			return NO_RETRY;
+			return gaveUp(attempt, NO_RETRY);
 		}
 		if (budget != null && !budget.tryAcquireRetry()) {
-			return BUDGET_DENIED;
+			return gaveUp(attempt, BUDGET_DENIED);
 		}
 		return backoff.delayNanos(attempt, previousDelayNanos, random);
+	}
+
+	/** The call ends failed; after a retry that suspends the budget's floor, as in the library. */
+	private long gaveUp(int attempt, long outcome) {
+		if (budget != null && attempt > 1) {
+			budget.recordFailureAfterRetry();
+		}
+		return outcome;
 	}
 
 }
