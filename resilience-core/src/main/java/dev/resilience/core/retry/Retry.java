@@ -90,7 +90,6 @@ public final class Retry {
 
 	private final RetryListener listener;
 
-	private final LongAdder calls = new LongAdder();
 
 	private final LongAdder retriedCalls = new LongAdder();
 
@@ -342,7 +341,8 @@ public final class Retry {
 	 * @return the counters and budget state now
 	 */
 	public RetryMetrics metrics() {
-		long calls = this.calls.sum();
+		// The budget counts every call as it starts: one counter serves both.
+		long calls = this.budget.firstAttempts();
 		return new RetryMetrics(calls, this.retriedCalls.sum(), calls + this.extraAttempts.sum(),
 				this.budget.available(), this.config.budget().ratio(), this.budget.deniedRetries());
 	}
@@ -434,10 +434,9 @@ public final class Retry {
 	}
 
 	void finished(int attemptNumber, boolean success) {
-		this.calls.increment();
 		boolean retried = attemptNumber > 1;
 		if (retried) {
-			// Attempts are the calls plus these extra ones: a call without retry adds nothing here.
+			// Attempts are the calls plus these extra ones: a call without retry adds nothing.
 			this.extraAttempts.add(attemptNumber - 1);
 			this.retriedCalls.increment();
 		}

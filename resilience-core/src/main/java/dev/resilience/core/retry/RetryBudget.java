@@ -230,6 +230,13 @@ public final class RetryBudget {
 	}
 
 	/**
+	 * @return how many first attempts were recorded since this budget was created
+	 */
+	public long firstAttempts() {
+		return this.firstAttempts.sum();
+	}
+
+	/**
 	 * @return how many retries were refused since this budget was created
 	 */
 	public long deniedRetries() {
