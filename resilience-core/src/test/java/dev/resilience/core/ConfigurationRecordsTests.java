@@ -27,10 +27,58 @@ class ConfigurationRecordsTests {
 		assertThat(config.failureRateThreshold()).isEqualTo(50);
 		assertThat(config.slowCallDuration()).isEqualTo(Duration.ofSeconds(60));
 		assertThat(config.slowCallRateThreshold()).isEqualTo(100);
-		assertThat(config.openDuration()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(config.openDuration()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(config.openDurationMultiplier()).isEqualTo(1.5);
+		assertThat(config.maxOpenDuration()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(config.halfOpenCalls()).isEqualTo(3);
 		assertThat(config.recordOn()).isEmpty();
 		assertThat(config.ignore()).isEmpty();
+	}
+
+	@Test
+	void openPeriodRulesNameTheirRelations() {
+		assertThatThrownBy(() -> CircuitBreakerConfig.builder().openDurationMultiplier(0.5).build())
+			.isInstanceOfSatisfying(InvalidConfigException.class, (ex) -> {
+				assertThat(ex.field()).isEqualTo("openDurationMultiplier");
+				assertThat(ex.value()).isEqualTo(0.5);
+			})
+			.hasMessage("openDurationMultiplier must be >= 1.0 but was 0.5");
+		assertThatThrownBy(() -> CircuitBreakerConfig.builder().openDurationMultiplier(Double.NaN).build())
+			.hasMessage("openDurationMultiplier must be >= 1.0 but was NaN");
+		assertThatThrownBy(
+				() -> CircuitBreakerConfig.builder().openDurationMultiplier(Double.POSITIVE_INFINITY).build())
+			.hasMessage("openDurationMultiplier must be finite but was Infinity");
+		assertThatThrownBy(() -> CircuitBreakerConfig.builder()
+			.openDuration(Duration.ofSeconds(2))
+			.maxOpenDuration(Duration.ofSeconds(1))
+			.build())
+			.isInstanceOfSatisfying(InvalidConfigException.class,
+					(ex) -> assertThat(ex.field()).isEqualTo("maxOpenDuration"))
+			.hasMessage("maxOpenDuration must be >= openDuration (PT2S) but was PT1S");
+		CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+		assertThatThrownBy(() -> new CircuitBreakerConfig(defaults.slidingWindowType(), 100, 20, 50,
+				defaults.slowCallDuration(), 100, Duration.ofSeconds(1), 2, null, 3, List.of(), List.of()))
+			.hasMessage("maxOpenDuration must not be null but was null");
+	}
+
+	@Test
+	void unsetMaxOpenDurationIsTheDefaultOrALongerOpenDuration() {
+		assertThat(CircuitBreakerConfig.builder().openDuration(Duration.ofSeconds(10)).build().maxOpenDuration())
+			.isEqualTo(Duration.ofSeconds(30));
+		assertThat(CircuitBreakerConfig.builder().openDuration(Duration.ofMinutes(2)).build().maxOpenDuration())
+			.isEqualTo(Duration.ofMinutes(2));
+		assertThat(CircuitBreakerConfig.builder()
+			.openDuration(Duration.ofMinutes(2))
+			.maxOpenDuration(Duration.ofSeconds(30))
+			.maxOpenDuration(null)
+			.build()
+			.maxOpenDuration()).isEqualTo(Duration.ofMinutes(2));
+		CircuitBreakerConfig fixed = CircuitBreakerConfig.builder()
+			.openDuration(Duration.ofSeconds(5))
+			.openDurationMultiplier(1)
+			.maxOpenDuration(Duration.ofSeconds(5))
+			.build();
+		assertThat(fixed.toBuilder().build()).isEqualTo(fixed);
 	}
 
 	@Test

@@ -21,7 +21,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@code /actuator/circuitbreakers}: the state and window of every circuit breaker, and an
  * operator's switch to force one open, close it or disable it. The switch is off by
  * default, even when the endpoint is exposed: it needs
- * {@code management.endpoint.circuitbreakers.access=unrestricted}.
+ * {@code management.endpoint.circuitbreakers.access=unrestricted}. One breaker's view
+ * ({@code /actuator/circuitbreakers/{name}}, and the answer to the switch) adds its
+ * current open period and the time until it admits probes.
  * <p>
  * The descriptors are {@link OperationResponseBody operation response bodies}, written by
  * the actuator's own JSON mapper: the application's Jackson settings (naming strategy,
@@ -46,9 +48,8 @@ public class CircuitBreakersEndpoint {
 	}
 
 	@ReadOperation
-	public CircuitBreakerDescriptor circuitBreaker(@Selector String name) {
-		return registry.findCircuitBreaker(name).map((breaker) -> CircuitBreakerDescriptor.of(breaker.metrics()))
-			.orElse(null);
+	public CircuitBreakerDetailsDescriptor circuitBreaker(@Selector String name) {
+		return registry.findCircuitBreaker(name).map(CircuitBreakerDetailsDescriptor::of).orElse(null);
 	}
 
 	/**
@@ -61,11 +62,11 @@ public class CircuitBreakersEndpoint {
 	 * @throws InvalidEndpointRequestException (400) for any other state
 	 */
 	@WriteOperation
-	public CircuitBreakerDescriptor transition(@Selector String name, String state) {
+	public CircuitBreakerDetailsDescriptor transition(@Selector String name, String state) {
 		CircuitBreakerState target = parseTarget(state);
 		return registry.findCircuitBreaker(name).map((breaker) -> {
 			breaker.transitionTo(target);
-			return CircuitBreakerDescriptor.of(breaker.metrics());
+			return CircuitBreakerDetailsDescriptor.of(breaker);
 		}).orElse(null);
 	}
 
@@ -116,6 +117,40 @@ public class CircuitBreakersEndpoint {
 		static CircuitBreakerDescriptor of(CircuitBreakerMetrics metrics) {
 			return new CircuitBreakerDescriptor(metrics.state(), metrics.failureRate(), metrics.slowCallRate(),
 					metrics.bufferedCalls(), metrics.failedCalls(), metrics.slowCalls(), metrics.notPermittedCalls());
+		}
+
+	}
+
+	/**
+	 * One circuit breaker in detail: the entry of the list, plus its open period. The two
+	 * durations are read after the counts, so a breaker that changes state meanwhile may
+	 * show them for its new state.
+	 *
+	 * @param state the state
+	 * @param failureRate the failure rate
+	 * @param slowCallRate the slow-call rate
+	 * @param bufferedCalls calls in the window
+	 * @param failedCalls failed calls in the window
+	 * @param slowCalls slow calls in the window
+	 * @param notPermittedCalls calls refused since the breaker was created
+	 * @param openDurationMillis while {@code OPEN}, the length of the current open period;
+	 * otherwise how long the breaker would stay open if it opened now ({@code open-duration},
+	 * or more while a grown period is remembered)
+	 * @param timeUntilHalfOpenMillis while {@code OPEN}, the time until it admits probes (what
+	 * {@code Retry-After} tells refused clients); otherwise 0
+	 */
+	public record CircuitBreakerDetailsDescriptor(CircuitBreakerState state,
+			@JsonInclude(JsonInclude.Include.ALWAYS) Double failureRate,
+			@JsonInclude(JsonInclude.Include.ALWAYS) Double slowCallRate, int bufferedCalls, int failedCalls,
+			int slowCalls, long notPermittedCalls, long openDurationMillis,
+			long timeUntilHalfOpenMillis) implements OperationResponseBody {
+
+		static CircuitBreakerDetailsDescriptor of(CircuitBreaker breaker) {
+			CircuitBreakerMetrics metrics = breaker.metrics();
+			return new CircuitBreakerDetailsDescriptor(metrics.state(), metrics.failureRate(),
+					metrics.slowCallRate(), metrics.bufferedCalls(), metrics.failedCalls(), metrics.slowCalls(),
+					metrics.notPermittedCalls(), breaker.currentOpenDuration().toMillis(),
+					breaker.timeUntilHalfOpen().toMillis());
 		}
 
 	}

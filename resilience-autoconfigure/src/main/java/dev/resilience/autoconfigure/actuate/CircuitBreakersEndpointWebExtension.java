@@ -1,6 +1,6 @@
 package dev.resilience.autoconfigure.actuate;
 
-import dev.resilience.autoconfigure.actuate.CircuitBreakersEndpoint.CircuitBreakerDescriptor;
+import dev.resilience.autoconfigure.actuate.CircuitBreakersEndpoint.CircuitBreakerDetailsDescriptor;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -29,8 +29,8 @@ public class CircuitBreakersEndpointWebExtension {
 	 * other state
 	 */
 	@WriteOperation
-	public WebEndpointResponse<CircuitBreakerDescriptor> transition(@Selector String name, String state) {
-		CircuitBreakerDescriptor changed = this.delegate.transition(name, state);
+	public WebEndpointResponse<CircuitBreakerDetailsDescriptor> transition(@Selector String name, String state) {
+		CircuitBreakerDetailsDescriptor changed = this.delegate.transition(name, state);
 		return (changed != null) ? new WebEndpointResponse<>(changed)
 				: new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 	}

@@ -47,9 +47,24 @@ public class CircuitBreakerProperties {
 	private Double slowCallRateThreshold;
 
 	/**
-	 * How long the breaker stays open before it admits probe calls. Default: 30s.
+	 * How long the breaker stays open the first time before it admits probe calls; each
+	 * failed round of probes multiplies it by open-duration-multiplier, up to
+	 * max-open-duration. Default: 1s.
 	 */
 	private Duration openDuration;
+
+	/**
+	 * Growth of the open period each time the probes fail and the breaker opens again, at
+	 * least 1 (1 keeps every open period at open-duration). A breaker that opens again
+	 * within max-open-duration of closing keeps growing. Default: 1.5.
+	 */
+	private Double openDurationMultiplier;
+
+	/**
+	 * Longest open period the growth reaches, at least open-duration. Default: 30s, or
+	 * open-duration if that is longer.
+	 */
+	private Duration maxOpenDuration;
 
 	/**
 	 * Probe calls admitted while half-open. Default: 3.
@@ -122,6 +137,22 @@ public class CircuitBreakerProperties {
 
 	public void setOpenDuration(Duration openDuration) {
 		this.openDuration = openDuration;
+	}
+
+	public Double getOpenDurationMultiplier() {
+		return this.openDurationMultiplier;
+	}
+
+	public void setOpenDurationMultiplier(Double openDurationMultiplier) {
+		this.openDurationMultiplier = openDurationMultiplier;
+	}
+
+	public Duration getMaxOpenDuration() {
+		return this.maxOpenDuration;
+	}
+
+	public void setMaxOpenDuration(Duration maxOpenDuration) {
+		this.maxOpenDuration = maxOpenDuration;
 	}
 
 	public Integer getHalfOpenCalls() {

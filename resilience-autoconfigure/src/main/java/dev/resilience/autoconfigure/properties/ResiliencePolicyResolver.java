@@ -259,6 +259,10 @@ public final class ResiliencePolicyResolver {
 					CircuitBreakerProperties::getSlowCallRateThreshold, builtIn.slowCallRateThreshold()))
 			.openDuration(
 					merger.pick("open-duration", CircuitBreakerProperties::getOpenDuration, builtIn.openDuration()))
+			.openDurationMultiplier(merger.pick("open-duration-multiplier",
+					CircuitBreakerProperties::getOpenDurationMultiplier, builtIn.openDurationMultiplier()))
+			// Unset: the built-in 30s, or open-duration if longer (the builder decides).
+			.maxOpenDuration(merger.pick("max-open-duration", CircuitBreakerProperties::getMaxOpenDuration, null))
 			.halfOpenCalls(
 					merger.pick("half-open-calls", CircuitBreakerProperties::getHalfOpenCalls, builtIn.halfOpenCalls()))
 			.recordOn(merger.pickExceptionTypes("record-on", CircuitBreakerProperties::getRecordOn, builtIn.recordOn()))

@@ -89,7 +89,8 @@ class ResilienceEndpointsHttpTests {
 			.isOk()
 			.expectBody()
 			.json("""
-					{"state": "CLOSED", "failureRate": null, "slowCallRate": null, "bufferedCalls": 0}
+					{"state": "CLOSED", "failureRate": null, "slowCallRate": null, "bufferedCalls": 0,
+					 "openDurationMillis": 30000, "timeUntilHalfOpenMillis": 0}
 					""");
 	}
 
@@ -116,7 +117,8 @@ class ResilienceEndpointsHttpTests {
 			.isOk()
 			.expectBody()
 			.json("""
-					{"state": "OPEN", "failureRate": 100.0, "slowCallRate": 0.0, "bufferedCalls": 4, "failedCalls": 4}
+					{"state": "OPEN", "failureRate": 100.0, "slowCallRate": 0.0, "bufferedCalls": 4, "failedCalls": 4,
+					 "openDurationMillis": 30000, "timeUntilHalfOpenMillis": 30000}
 					""");
 
 		this.ticker.advance(Duration.ofSeconds(10));
@@ -140,7 +142,9 @@ class ResilienceEndpointsHttpTests {
 			.exchange()
 			.expectBody()
 			.jsonPath("$.notPermittedCalls")
-			.isEqualTo(1);
+			.isEqualTo(1)
+			.jsonPath("$.timeUntilHalfOpenMillis")
+			.isEqualTo(20000);
 	}
 
 	@Test

@@ -14,7 +14,7 @@ import dev.resilience.annotation.Retryable;
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.autoconfigure.actuate.BulkheadsEndpoint;
 import dev.resilience.autoconfigure.actuate.CircuitBreakersEndpoint;
-import dev.resilience.autoconfigure.actuate.CircuitBreakersEndpoint.CircuitBreakerDescriptor;
+import dev.resilience.autoconfigure.actuate.CircuitBreakersEndpoint.CircuitBreakerDetailsDescriptor;
 import dev.resilience.autoconfigure.actuate.ResilienceEndpointsAutoConfiguration;
 import dev.resilience.autoconfigure.actuate.RetriesEndpoint;
 import dev.resilience.autoconfigure.metrics.ResilienceMetricsAutoConfiguration;
@@ -76,7 +76,8 @@ class AnnotatedBeanBehaviourTests {
 
 			// Configured, so present before the first call.
 			assertThat(endpoint.circuitBreaker("inventory"))
-				.isEqualTo(new CircuitBreakerDescriptor(CircuitBreakerState.CLOSED, null, null, 0, 0, 0, 0));
+				.isEqualTo(new CircuitBreakerDetailsDescriptor(CircuitBreakerState.CLOSED, null, null, 0, 0, 0, 0,
+						10_000, 0));
 			assertThat(stateGauge(meters, "inventory", "closed")).isEqualTo(1.0);
 
 			assertThat(service.reserve("a")).isEqualTo("reserved a");
@@ -85,11 +86,13 @@ class AnnotatedBeanBehaviourTests {
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> service.reserve("c"));
 			assertThat(endpoint.circuitBreaker("inventory"))
 				.as("rates stay unknown below minimum-calls")
-				.isEqualTo(new CircuitBreakerDescriptor(CircuitBreakerState.CLOSED, null, null, 3, 2, 0, 0));
+				.isEqualTo(new CircuitBreakerDetailsDescriptor(CircuitBreakerState.CLOSED, null, null, 3, 2, 0, 0,
+						10_000, 0));
 
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> service.reserve("d"));
 			assertThat(endpoint.circuitBreaker("inventory"))
-				.isEqualTo(new CircuitBreakerDescriptor(CircuitBreakerState.OPEN, 75.0, 0.0, 4, 3, 0, 0));
+				.isEqualTo(new CircuitBreakerDetailsDescriptor(CircuitBreakerState.OPEN, 75.0, 0.0, 4, 3, 0, 0,
+						10_000, 10_000));
 			assertThat(stateGauge(meters, "inventory", "open")).isEqualTo(1.0);
 			assertThat(stateGauge(meters, "inventory", "closed")).isZero();
 			assertThat(callCount(meters, "inventory", "success")).isEqualTo(1);
@@ -101,6 +104,7 @@ class AnnotatedBeanBehaviourTests {
 				.satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(6)));
 			assertThat(service.invocations()).as("an open breaker does not call the method").isEqualTo(invocations);
 			assertThat(endpoint.circuitBreaker("inventory").notPermittedCalls()).isEqualTo(1);
+			assertThat(endpoint.circuitBreaker("inventory").timeUntilHalfOpenMillis()).isEqualTo(6_000);
 			assertThat(callCount(meters, "inventory", "not_permitted")).isEqualTo(1);
 
 			ticker.advance(Duration.ofSeconds(6));
@@ -111,8 +115,10 @@ class AnnotatedBeanBehaviourTests {
 			assertThat(service.reserve("f")).isEqualTo("reserved f");
 			assertThat(endpoint.circuitBreaker("inventory").state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
 			assertThat(service.reserve("g")).isEqualTo("reserved g");
+			// Closed, but a reopening within max-open-duration (30s) would last 10s x 1.5.
 			assertThat(endpoint.circuitBreaker("inventory"))
-				.isEqualTo(new CircuitBreakerDescriptor(CircuitBreakerState.CLOSED, null, null, 0, 0, 0, 1));
+				.isEqualTo(new CircuitBreakerDetailsDescriptor(CircuitBreakerState.CLOSED, null, null, 0, 0, 0, 1,
+						15_000, 0));
 			assertThat(stateGauge(meters, "inventory", "closed")).isEqualTo(1.0);
 			assertThat(stateGauge(meters, "inventory", "half_open")).isZero();
 			assertThat(callCount(meters, "inventory", "success")).isEqualTo(3);
@@ -134,6 +140,15 @@ class AnnotatedBeanBehaviourTests {
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> service.reserve("probe 2"));
 			assertThat(endpoint.circuitBreaker("inventory").state()).isEqualTo(CircuitBreakerState.OPEN);
 			assertThat(endpoint.circuitBreaker("inventory").failureRate()).isEqualTo(100.0);
+			// open-duration 10s, built-in multiplier 1.5 and max-open-duration 30s.
+			assertThat(endpoint.circuitBreaker("inventory").openDurationMillis()).isEqualTo(15_000);
+			ticker.advance(Duration.ofSeconds(15));
+			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> service.reserve("probe 3"));
+			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> service.reserve("probe 4"));
+			assertThat(endpoint.circuitBreaker("inventory").openDurationMillis()).isEqualTo(22_500);
+			ticker.advance(Duration.ofSeconds(22));
+			assertThatExceptionOfType(CallNotPermittedException.class).isThrownBy(() -> service.reserve("y"))
+				.satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofMillis(500)));
 		});
 	}
 

@@ -184,6 +184,8 @@ class ConfigurationMetadataTests {
 		keys.put("circuit-breaker.slow-call-duration", (p) -> p.circuitBreaker().slowCallDuration());
 		keys.put("circuit-breaker.slow-call-rate-threshold", (p) -> p.circuitBreaker().slowCallRateThreshold());
 		keys.put("circuit-breaker.open-duration", (p) -> p.circuitBreaker().openDuration());
+		keys.put("circuit-breaker.open-duration-multiplier", (p) -> p.circuitBreaker().openDurationMultiplier());
+		keys.put("circuit-breaker.max-open-duration", (p) -> p.circuitBreaker().maxOpenDuration());
 		keys.put("circuit-breaker.half-open-calls", (p) -> p.circuitBreaker().halfOpenCalls());
 		keys.put("circuit-breaker.record-on", (p) -> p.circuitBreaker().recordOn());
 		keys.put("circuit-breaker.ignore", (p) -> p.circuitBreaker().ignore());

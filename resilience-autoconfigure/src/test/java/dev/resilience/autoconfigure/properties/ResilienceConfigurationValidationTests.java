@@ -72,6 +72,35 @@ class ResilienceConfigurationValidationTests {
 	}
 
 	@Test
+	void maxOpenDurationBelowOpenDurationStopsStartUp() {
+		assertInvalid(new String[] { "resilience.instances.payments.circuit-breaker.open-duration=10s",
+				"resilience.instances.payments.circuit-breaker.max-open-duration=5s" },
+				(ex) -> assertThat(ex).hasMessage("resilience.instances.payments.circuit-breaker.max-open-duration "
+						+ "must be >= open-duration (10s) but was 5s"),
+				"Property: resilience.instances.payments.circuit-breaker.max-open-duration", "Value: \"5s\"",
+				"must be >= open-duration (10s)");
+	}
+
+	@Test
+	void openDurationMultiplierBelowOneStopsStartUp() {
+		assertInvalid("resilience.defaults.circuit-breaker.open-duration-multiplier=0.5",
+				(ex) -> assertThat(ex).hasMessage("resilience.defaults.circuit-breaker.open-duration-multiplier "
+						+ "must be >= 1.0 but was 0.5"),
+				"Property: resilience.defaults.circuit-breaker.open-duration-multiplier", "Value: \"0.5\"",
+				"must be >= 1.0");
+	}
+
+	@Test
+	void inheritedMaxOpenDurationBelowAnInstancesOpenDurationIsReportedWhereItWasWritten() {
+		assertInvalid(new String[] { "resilience.defaults.circuit-breaker.max-open-duration=20s",
+				"resilience.instances.payments.circuit-breaker.open-duration=1m" }, (ex) -> {
+					assertThat(ex.propertyName()).isEqualTo("resilience.defaults.circuit-breaker.max-open-duration");
+					assertThat(ex.getMessage()).contains("must be >= open-duration (1m)")
+						.contains("resilience.instances.payments.circuit-breaker");
+				}, "Property: resilience.defaults.circuit-breaker.max-open-duration", "Value: \"20s\"");
+	}
+
+	@Test
 	void badDefaultIsReportedUnderDefaultsEvenWithoutInstances() {
 		assertInvalid("resilience.defaults.bulkhead.max-concurrent-calls=0",
 				(ex) -> assertThat(ex.propertyName()).isEqualTo("resilience.defaults.bulkhead.max-concurrent-calls"),

@@ -67,6 +67,40 @@ class ResiliencePolicyResolverTests {
 	}
 
 	@Test
+	void openPeriodKeysResolveKeyByKey() {
+		this.runner
+			.withPropertyValues("resilience.defaults.circuit-breaker.open-duration-multiplier=3",
+					"resilience.instances.payments.circuit-breaker.open-duration=5s",
+					"resilience.instances.payments.circuit-breaker.max-open-duration=2m",
+					"resilience.instances.orders.circuit-breaker.open-duration-multiplier=1")
+			.run((context) -> {
+				ResiliencePolicyResolver resolver = context.getBean(ResiliencePolicyResolver.class);
+				CircuitBreakerConfig payments = resolver.resolve("payments").circuitBreaker();
+				assertThat(payments.openDuration()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(payments.openDurationMultiplier()).as("inherited from defaults").isEqualTo(3.0);
+				assertThat(payments.maxOpenDuration()).isEqualTo(Duration.ofMinutes(2));
+				CircuitBreakerConfig orders = resolver.resolve("orders").circuitBreaker();
+				assertThat(orders.openDuration()).as("built-in").isEqualTo(Duration.ofSeconds(1));
+				assertThat(orders.openDurationMultiplier()).isEqualTo(1.0);
+				assertThat(orders.maxOpenDuration()).as("built-in").isEqualTo(Duration.ofSeconds(30));
+			});
+	}
+
+	@Test
+	void unsetMaxOpenDurationFollowsAnOpenDurationLongerThanItsDefault() {
+		this.runner
+			.withPropertyValues("resilience.instances.payments.circuit-breaker.open-duration=2m",
+					"resilience.instances.orders.circuit-breaker.open-duration=10s")
+			.run((context) -> {
+				ResiliencePolicyResolver resolver = context.getBean(ResiliencePolicyResolver.class);
+				assertThat(resolver.resolve("payments").circuitBreaker().maxOpenDuration())
+					.isEqualTo(Duration.ofMinutes(2));
+				assertThat(resolver.resolve("orders").circuitBreaker().maxOpenDuration())
+					.isEqualTo(Duration.ofSeconds(30));
+			});
+	}
+
+	@Test
 	void instanceOnlyNamedByAnAnnotationGetsTheDefaults() {
 		this.runner
 			.withPropertyValues("resilience.defaults.bulkhead.max-concurrent-calls=7",

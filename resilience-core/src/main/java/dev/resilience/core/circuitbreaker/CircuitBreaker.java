@@ -27,11 +27,32 @@ import dev.resilience.core.time.Ticker;
  * nothing, and an outcome reported on a permit whose state is no longer current (a call
  * admitted while closed that ends after the breaker opened) is not recorded.
  * <p>
- * {@code OPEN} lasts {@code openDuration} of {@link Ticker} time; the move to
+ * {@code OPEN} lasts one open period of {@link Ticker} time; the move to
  * {@code HALF_OPEN} happens lazily, when a call arrives or the state is read at or after
  * that instant. {@code HALF_OPEN} admits exactly {@code halfOpenCalls} probes; when all
  * have completed, a failure or slow-call rate of the probes at or above its threshold
  * opens the breaker again, otherwise it closes with an empty window.
+ * <p>
+ * <b>Open periods.</b> The first open period is {@code openDuration}. When the probes
+ * fail, the breaker opens again for the previous period times
+ * {@code openDurationMultiplier}, at most {@code maxOpenDuration}: a short outage is
+ * probed again soon, a long one rarely. The period is part of the open state object, so
+ * {@link CallNotPermittedException#retryAfter()} and {@link #timeUntilHalfOpen()} always
+ * tell the period in force.
+ * <p>
+ * <b>Flapping.</b> Closing does not forget the growth at once. A breaker that opens again
+ * less than {@code maxOpenDuration} after its probes closed it opens for the last period
+ * times the multiplier, as if those probes had failed: a dependency that passes a few
+ * probes but fails again under full load is given longer and longer rests instead of a
+ * burst of traffic every {@code openDuration}. A breaker that has stayed closed for
+ * {@code maxOpenDuration} opens for {@code openDuration} again. The closed state keeps
+ * what it needs for this in two final fields, read only when the window trips.
+ * <p>
+ * <b>Operators.</b> {@link #transitionTo} and {@link #reset()} start afresh: after them the
+ * next opening lasts {@code openDuration}, whatever the period had grown to ({@code OPEN}
+ * itself lasts {@code openDuration}; probes of an operator's {@code HALF_OPEN} that fail
+ * open it for {@code openDuration}; leaving {@code FORCED_OPEN} or {@code DISABLED} for
+ * {@code CLOSED} keeps no memory of earlier openings).
  */
 public final class CircuitBreaker {
 
@@ -49,7 +70,13 @@ public final class CircuitBreaker {
 
 	private final long slowCallNanos;
 
+	/** The first open period. */
 	private final long openNanos;
+
+	/** The longest open period; also how long a closed breaker remembers the growth. */
+	private final long maxOpenNanos;
+
+	private final double openMultiplier;
 
 	/** {@code null} when nothing is ignored: an empty classifier would accept everything. */
 	private final ExceptionClassifier ignored;
@@ -72,9 +99,11 @@ public final class CircuitBreaker {
 		this.thresholds = RateThresholds.of(config);
 		this.slowCallNanos = saturatedNanos(config.slowCallDuration());
 		this.openNanos = saturatedNanos(config.openDuration());
+		this.maxOpenNanos = saturatedNanos(config.maxOpenDuration());
+		this.openMultiplier = config.openDurationMultiplier();
 		this.ignored = config.ignore().isEmpty() ? null : ExceptionClassifier.of(config.ignore(), List.of());
 		this.recorded = ExceptionClassifier.of(config.recordOn(), List.of());
-		this.state = new AtomicReference<>(new Closed());
+		this.state = new AtomicReference<>(new Closed(0, 0));
 	}
 
 	/**
@@ -154,8 +183,8 @@ public final class CircuitBreaker {
 	}
 
 	/**
-	 * @return the current state; reading it once {@code openDuration} has passed moves an
-	 * open breaker to half-open
+	 * @return the current state; reading it once the open period has passed moves an open
+	 * breaker to half-open
 	 */
 	public CircuitBreakerState state() {
 		return currentState().kind;
@@ -163,8 +192,9 @@ public final class CircuitBreaker {
 
 	/**
 	 * Moves the breaker to a state at once, as an operator would. Every call installs a
-	 * fresh state: {@code CLOSED} with an empty window, {@code OPEN} for a new
-	 * {@code openDuration}, {@code HALF_OPEN} with all probe slots free. Outcomes of calls
+	 * fresh state and forgets how far the open period had grown: {@code CLOSED} with an
+	 * empty window, {@code OPEN} for {@code openDuration}, {@code HALF_OPEN} with all
+	 * probe slots free (failing probes open it for {@code openDuration}). Outcomes of calls
 	 * admitted before are not recorded. The listener hears of it when the state changes.
 	 * @param target the state to move to
 	 */
@@ -179,7 +209,8 @@ public final class CircuitBreaker {
 	}
 
 	/**
-	 * Closes the breaker with an empty window and zeroes the count of refused calls.
+	 * Closes the breaker with an empty window, forgets the growth of its open period and
+	 * zeroes the count of refused calls.
 	 */
 	public void reset() {
 		transitionTo(CircuitBreakerState.CLOSED);
@@ -193,6 +224,16 @@ public final class CircuitBreaker {
 		State current = currentState();
 		return current instanceof Open ? Duration.ofNanos(((Open) current).remainingNanos(ticker.read()))
 				: Duration.ZERO;
+	}
+
+	/**
+	 * @return while {@code OPEN}, the length of the current open period; in any other
+	 * state, how long the breaker would stay open if it opened now (on failed probes when
+	 * {@code HALF_OPEN}, on a tripped window when {@code CLOSED}): {@code openDuration},
+	 * or longer while the growth is remembered
+	 */
+	public Duration currentOpenDuration() {
+		return Duration.ofNanos(currentState().openPeriodNanos(ticker.read()));
 	}
 
 	/**
@@ -254,11 +295,11 @@ public final class CircuitBreaker {
 	private State newState(CircuitBreakerState kind) {
 		switch (kind) {
 			case CLOSED:
-				return new Closed();
+				return new Closed(0, 0);
 			case OPEN:
-				return new Open(ticker.read(), WindowCounts.EMPTY, Integer.MAX_VALUE);
+				return new Open(ticker.read(), openNanos, WindowCounts.EMPTY, Integer.MAX_VALUE);
 			case HALF_OPEN:
-				return new HalfOpen();
+				return new HalfOpen(0);
 			case FORCED_OPEN:
 				return forcedOpen;
 			case DISABLED:
@@ -315,6 +356,20 @@ public final class CircuitBreaker {
 		LOGGER.log(System.Logger.Level.WARNING, "Listener of circuit breaker '" + name + "' failed", ex);
 	}
 
+	/**
+	 * @param previousNanos an open period, or 0 for none
+	 * @return the period after it: {@code openDuration} after none, else the previous one
+	 * times the multiplier, at most {@code maxOpenDuration}
+	 */
+	private long nextOpenNanos(long previousNanos) {
+		if (previousNanos == 0) {
+			return openNanos;
+		}
+		double grown = previousNanos * openMultiplier;
+		// In double: a long product could overflow; at and above the cap, the cap.
+		return (grown >= maxOpenNanos) ? maxOpenNanos : Math.max(previousNanos, (long) grown);
+	}
+
 	private static long saturatedNanos(Duration duration) {
 		try {
 			return duration.toNanos();
@@ -355,6 +410,11 @@ public final class CircuitBreaker {
 			return Integer.MAX_VALUE;
 		}
 
+		/** @return the open period in force, or the one the next opening would get */
+		long openPeriodNanos(long now) {
+			return openNanos;
+		}
+
 		final boolean isCurrent() {
 			return state.get() == this;
 		}
@@ -380,8 +440,15 @@ public final class CircuitBreaker {
 
 		private final SlidingWindow window = SlidingWindow.of(config, ticker);
 
-		Closed() {
+		/** The open period before probes closed the breaker; 0 when nothing is remembered. */
+		private final long previousOpenNanos;
+
+		private final long closedAt;
+
+		Closed(long previousOpenNanos, long closedAt) {
 			super(CircuitBreakerState.CLOSED);
+			this.previousOpenNanos = previousOpenNanos;
+			this.closedAt = closedAt;
 		}
 
 		@Override
@@ -397,9 +464,17 @@ public final class CircuitBreaker {
 			if (!window.record(outcome)) {
 				return null;
 			}
-			State open = new Open(ticker.read(), window.counts(), config.minimumCalls());
+			long now = ticker.read();
+			State open = new Open(now, openPeriodNanos(now), window.counts(), config.minimumCalls());
 			// Several callers may trip the window at once; only the first transition wins.
 			return state.compareAndSet(this, open) ? open : null;
+		}
+
+		@Override
+		long openPeriodNanos(long now) {
+			// Reopening soon after probes closed it: those probes were wrong, keep growing.
+			boolean remembered = previousOpenNanos != 0 && now - closedAt < maxOpenNanos;
+			return nextOpenNanos(remembered ? previousOpenNanos : 0);
 		}
 
 		@Override
@@ -418,13 +493,16 @@ public final class CircuitBreaker {
 
 		private final long openedAt;
 
+		private final long periodNanos;
+
 		private final WindowCounts tripped;
 
 		private final int trippedMinimumCalls;
 
-		Open(long openedAt, WindowCounts tripped, int trippedMinimumCalls) {
+		Open(long openedAt, long periodNanos, WindowCounts tripped, int trippedMinimumCalls) {
 			super(CircuitBreakerState.OPEN);
 			this.openedAt = openedAt;
+			this.periodNanos = periodNanos;
 			this.tripped = tripped;
 			this.trippedMinimumCalls = trippedMinimumCalls;
 		}
@@ -441,11 +519,11 @@ public final class CircuitBreaker {
 
 		long remainingNanos(long now) {
 			// Differences of ticker readings, never absolute ones: the ticker's origin is arbitrary.
-			return Math.max(0, openNanos - (now - openedAt));
+			return Math.max(0, periodNanos - (now - openedAt));
 		}
 
 		void toHalfOpen() {
-			State halfOpen = new HalfOpen();
+			State halfOpen = new HalfOpen(periodNanos);
 			// Racing callers all see the open state expire; only one installs the half-open state.
 			if (state.compareAndSet(this, halfOpen)) {
 				notifyTransition(CircuitBreakerState.OPEN, CircuitBreakerState.HALF_OPEN);
@@ -462,6 +540,11 @@ public final class CircuitBreaker {
 			return trippedMinimumCalls;
 		}
 
+		@Override
+		long openPeriodNanos(long now) {
+			return periodNanos;
+		}
+
 	}
 
 	private final class HalfOpen extends State {
@@ -476,8 +559,12 @@ public final class CircuitBreaker {
 
 		private final AtomicInteger slow = new AtomicInteger();
 
-		HalfOpen() {
+		/** The open period before this state; 0 for an operator's half-open state. */
+		private final long previousOpenNanos;
+
+		HalfOpen(long previousOpenNanos) {
 			super(CircuitBreakerState.HALF_OPEN);
+			this.previousOpenNanos = previousOpenNanos;
 		}
 
 		@Override
@@ -512,9 +599,15 @@ public final class CircuitBreaker {
 				return null;
 			}
 			WindowCounts tally = new WindowCounts(probes, failed.get(), slow.get());
+			long now = ticker.read();
 			State next = thresholds.rateReached(probes, tally.failedCalls(), tally.slowCalls())
-					? new Open(ticker.read(), tally, probes) : new Closed();
+					? new Open(now, openPeriodNanos(now), tally, probes) : new Closed(previousOpenNanos, now);
 			return state.compareAndSet(this, next) ? next : null;
+		}
+
+		@Override
+		long openPeriodNanos(long now) {
+			return nextOpenNanos(previousOpenNanos);
 		}
 
 		@Override

@@ -8,6 +8,10 @@ import dev.resilience.core.internal.Checks;
 
 /**
  * Settings of one circuit breaker, validated on construction.
+ * <p>
+ * The open period starts at {@code openDuration}; each time the half-open probes fail,
+ * the next one is the previous one times {@code openDurationMultiplier}, at most
+ * {@code maxOpenDuration}. {@link CircuitBreaker} describes when the growth is forgotten.
  *
  * @param slidingWindowType count- or time-based window
  * @param slidingWindowSize calls (count) or seconds (time) in the window
@@ -15,17 +19,33 @@ import dev.resilience.core.internal.Checks;
  * @param failureRateThreshold percent of failed calls at or above which the breaker opens
  * @param slowCallDuration a call taking at least this long is slow
  * @param slowCallRateThreshold percent of slow calls at or above which the breaker opens
- * @param openDuration how long the breaker stays open before admitting probes
+ * @param openDuration how long the breaker stays open the first time before admitting probes
+ * @param openDurationMultiplier growth of the open period each time the probes fail and the
+ * breaker opens again; 1 keeps every period at {@code openDuration}
+ * @param maxOpenDuration the longest open period the growth reaches
  * @param halfOpenCalls how many probes are admitted while half-open
  * @param recordOn exception types counted as failures; empty means every exception not ignored
  * @param ignore exception types that count neither as success nor as failure
  */
 public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slidingWindowSize, int minimumCalls,
 		double failureRateThreshold, Duration slowCallDuration, double slowCallRateThreshold, Duration openDuration,
-		int halfOpenCalls, List<Class<? extends Throwable>> recordOn, List<Class<? extends Throwable>> ignore) {
+		double openDurationMultiplier, Duration maxOpenDuration, int halfOpenCalls,
+		List<Class<? extends Throwable>> recordOn, List<Class<? extends Throwable>> ignore) {
 
 	/** Largest window: keeps per-breaker memory bounded whatever the configuration. */
 	public static final int MAX_SLIDING_WINDOW_SIZE = 100_000;
+
+	/** The default first open period. */
+	public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(1);
+
+	/** The default growth of the open period after failed probes. */
+	public static final double DEFAULT_OPEN_DURATION_MULTIPLIER = 1.5;
+
+	/**
+	 * The default longest open period, when {@code openDuration} is not longer: a builder
+	 * whose {@code maxOpenDuration} is not set uses the longer of the two.
+	 */
+	public static final Duration DEFAULT_MAX_OPEN_DURATION = Duration.ofSeconds(30);
 
 	public CircuitBreakerConfig {
 		Checks.notNull("slidingWindowType", slidingWindowType);
@@ -40,6 +60,15 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 		Checks.positive("slowCallDuration", slowCallDuration);
 		Checks.percent("slowCallRateThreshold", slowCallRateThreshold);
 		Checks.positive("openDuration", openDuration);
+		Checks.atLeast("openDurationMultiplier", 1.0, openDurationMultiplier);
+		if (Double.isInfinite(openDurationMultiplier)) {
+			throw new InvalidConfigException("openDurationMultiplier", "must be finite", openDurationMultiplier);
+		}
+		Checks.notNull("maxOpenDuration", maxOpenDuration);
+		if (maxOpenDuration.compareTo(openDuration) < 0) {
+			throw new InvalidConfigException("maxOpenDuration", "must be >= openDuration (" + openDuration + ")",
+					maxOpenDuration);
+		}
 		Checks.atLeast("halfOpenCalls", 1, halfOpenCalls);
 		recordOn = Checks.exceptionTypes("recordOn", recordOn);
 		ignore = Checks.exceptionTypes("ignore", ignore);
@@ -70,6 +99,8 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 			.slowCallDuration(slowCallDuration)
 			.slowCallRateThreshold(slowCallRateThreshold)
 			.openDuration(openDuration)
+			.openDurationMultiplier(openDurationMultiplier)
+			.maxOpenDuration(maxOpenDuration)
 			.halfOpenCalls(halfOpenCalls)
 			.recordOn(recordOn)
 			.ignore(ignore);
@@ -92,7 +123,12 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 
 		private double slowCallRateThreshold = 100;
 
-		private Duration openDuration = Duration.ofSeconds(30);
+		private Duration openDuration = DEFAULT_OPEN_DURATION;
+
+		private double openDurationMultiplier = DEFAULT_OPEN_DURATION_MULTIPLIER;
+
+		/** {@code null}: the longer of {@link #DEFAULT_MAX_OPEN_DURATION} and {@code openDuration}. */
+		private Duration maxOpenDuration;
 
 		private int halfOpenCalls = 3;
 
@@ -138,6 +174,27 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 			return this;
 		}
 
+		/**
+		 * @param openDurationMultiplier growth of the open period after failed probes, at
+		 * least 1 (1: every open period lasts {@code openDuration})
+		 * @return this builder
+		 */
+		public Builder openDurationMultiplier(double openDurationMultiplier) {
+			this.openDurationMultiplier = openDurationMultiplier;
+			return this;
+		}
+
+		/**
+		 * @param maxOpenDuration the longest open period, at least {@code openDuration};
+		 * {@code null} (the default) for {@link #DEFAULT_MAX_OPEN_DURATION} or
+		 * {@code openDuration} if that is longer
+		 * @return this builder
+		 */
+		public Builder maxOpenDuration(Duration maxOpenDuration) {
+			this.maxOpenDuration = maxOpenDuration;
+			return this;
+		}
+
 		public Builder halfOpenCalls(int halfOpenCalls) {
 			this.halfOpenCalls = halfOpenCalls;
 			return this;
@@ -154,8 +211,15 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 		}
 
 		public CircuitBreakerConfig build() {
+			Duration max = maxOpenDuration;
+			if (max == null) {
+				// Unset: a long openDuration alone must not break the rule max >= openDuration.
+				max = (openDuration != null && openDuration.compareTo(DEFAULT_MAX_OPEN_DURATION) > 0) ? openDuration
+						: DEFAULT_MAX_OPEN_DURATION;
+			}
 			return new CircuitBreakerConfig(slidingWindowType, slidingWindowSize, minimumCalls, failureRateThreshold,
-					slowCallDuration, slowCallRateThreshold, openDuration, halfOpenCalls, recordOn, ignore);
+					slowCallDuration, slowCallRateThreshold, openDuration, openDurationMultiplier, max, halfOpenCalls,
+					recordOn, ignore);
 		}
 
 	}

@@ -8,7 +8,7 @@ public enum CircuitBreakerState {
 	/** Calls flow; outcomes are recorded in the sliding window. */
 	CLOSED,
 
-	/** Calls fail fast until {@code openDuration} has passed. */
+	/** Calls fail fast until the current open period has passed (see {@link CircuitBreaker}). */
 	OPEN,
 
 	/** A limited number of probes decide whether to close or open again. */

@@ -143,6 +143,40 @@ class CircuitBreakerConcurrencyTests {
 	}
 
 	@Test
+	void racingFailedProbesGrowTheOpenPeriodOncePerRound() throws Exception {
+		int halfOpenCalls = 8;
+		CircuitBreakerConfig growing = config(halfOpenCalls).toBuilder()
+			.openDuration(Duration.ofSeconds(1))
+			.openDurationMultiplier(2)
+			.maxOpenDuration(Duration.ofSeconds(64))
+			.build();
+		RecordingListener listener = new RecordingListener();
+		CircuitBreaker breaker = CircuitBreaker.of("race", growing, ticker, listener);
+		breaker.transitionTo(CircuitBreakerState.OPEN);
+		long expectedSeconds = 1;
+		try (Race race = Race.of(THREADS)) {
+			for (int round = 0; round < 10; round++) {
+				assertThat(breaker.timeUntilHalfOpen()).as("period of round %d", round)
+					.isEqualTo(Duration.ofSeconds(expectedSeconds));
+				ticker.advance(Duration.ofSeconds(expectedSeconds));
+				// Every racer finds the open state expired; the admitted ones fail together.
+				race.run((index) -> {
+					try {
+						breaker.acquirePermission().onError(0, DOWN);
+					}
+					catch (CallNotPermittedException refused) {
+						// Slots taken, or already open again.
+					}
+				});
+				assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+				expectedSeconds = Math.min(64, expectedSeconds * 2);
+			}
+		}
+		assertThat(breaker.timeUntilHalfOpen()).isEqualTo(Duration.ofSeconds(64));
+		assertThat(listener.transitions).hasSize(1 + 2 * 10);
+	}
+
+	@Test
 	void racingFailuresOpenACountWindowBreakerExactlyOnce() throws Exception {
 		assertRacingFailuresOpenOnce(config(3));
 	}

@@ -1,5 +1,6 @@
 package dev.resilience.benchmarks.sim.ours;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,9 @@ import dev.resilience.core.time.Ticker;
 
 /**
  * The library's policies for the simulator: its defaults, variants of the retry budget's
- * per-second floor, three nested layers with {@code nested: innermost}, and the budget
- * shaped like a plain token bucket for the validation. Each process of a fleet gets its
+ * per-second floor and of the breaker's open period, three nested layers with
+ * {@code nested: innermost}, and the budget shaped like a plain token bucket for the
+ * validation. Each process of a fleet gets its
  * own {@link OurRetryStrategy} per layer, so one budget and one breaker per process and
  * layer, as the library keeps one of each per instance name in a process.
  */
@@ -31,6 +33,7 @@ public final class OurPolicies {
 	/**
 	 * @return the library's defaults: 3 attempts, 100 ms x2 full jitter, budget ratio 0.1
 	 * with a floor of 1 retry/s over 10 s, and a default circuit breaker inside the retry
+	 * (its open period growing from {@code openDuration} after failed probes)
 	 */
 	public static Policy defaults() {
 		return of(DEFAULT_FLOOR, CircuitBreakerConfig.defaults());
@@ -53,20 +56,91 @@ public final class OurPolicies {
 			changes.add("no breaker");
 		}
 		else if (!breaker.equals(CircuitBreakerConfig.defaults())) {
-			changes.add("open " + breaker.openDuration().toSeconds() + " s");
+			changes.add(openPeriodName(breaker));
 		}
 		String name = changes.isEmpty() ? "ours (defaults)" : "ours (" + String.join(", ", changes) + ")";
 		String description = "library defaults (3 attempts, 100 ms x2 full jitter, budget ratio 0.1 over 10 s) with a "
 				+ "floor of " + minRetriesPerSecond + ((minRetriesPerSecond == 1) ? " retry/s, " : " retries/s, ")
 				+ ((breaker == null) ? "no circuit breaker"
 						: "circuit breaker (count window 100, minimum 20 calls, 50% failures, open "
-								+ breaker.openDuration().toSeconds() + " s, 3 half-open calls)");
+								+ openPeriodDescription(breaker) + ", 3 half-open calls)");
 		return policy(name, description, 1, retry, breaker);
 	}
 
 	/**
+	 * @param duration the first open period
+	 * @return the library's default breaker with a fixed open period of that length
+	 */
+	public static CircuitBreakerConfig fixedOpen(Duration duration) {
+		return CircuitBreakerConfig.defaults()
+			.toBuilder()
+			.openDuration(duration)
+			.openDurationMultiplier(1)
+			.maxOpenDuration(duration)
+			.build();
+	}
+
+	/**
+	 * @param first the first open period
+	 * @param multiplier its growth after each failed round of probes
+	 * @param max the longest open period
+	 * @return the library's default breaker with that growing open period
+	 */
+	public static CircuitBreakerConfig growingOpen(Duration first, double multiplier, Duration max) {
+		return CircuitBreakerConfig.defaults()
+			.toBuilder()
+			.openDuration(first)
+			.openDurationMultiplier(multiplier)
+			.maxOpenDuration(max)
+			.build();
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @return whether its open period never grows
+	 */
+	public static boolean isFixed(CircuitBreakerConfig breaker) {
+		return breaker.openDurationMultiplier() == 1 || breaker.maxOpenDuration().equals(breaker.openDuration());
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @return its open period in a policy's name: {@code open 30 s fixed},
+	 * {@code open 1 s x1.5 to 30 s}
+	 */
+	public static String openPeriodName(CircuitBreakerConfig breaker) {
+		return "open " + (isFixed(breaker) ? seconds(breaker.openDuration()) + " fixed"
+				: seconds(breaker.openDuration()) + " x" + plain(breaker.openDurationMultiplier()) + " to "
+						+ seconds(breaker.maxOpenDuration()));
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @return its open period in words: {@code 30 s, fixed},
+	 * {@code 1 s, then x1.5 after each failed round of probes, up to 30 s}
+	 */
+	public static String openPeriodDescription(CircuitBreakerConfig breaker) {
+		return isFixed(breaker) ? seconds(breaker.openDuration()) + ", fixed"
+				: seconds(breaker.openDuration()) + ", then x" + plain(breaker.openDurationMultiplier())
+						+ " after each failed round of probes, up to " + seconds(breaker.maxOpenDuration());
+	}
+
+	/**
+	 * @param duration a duration
+	 * @return it in seconds without trailing zeros: {@code 30 s}, {@code 0.5 s}
+	 */
+	public static String seconds(Duration duration) {
+		return BigDecimal.valueOf(duration.toNanos(), 9).stripTrailingZeros().toPlainString() + " s";
+	}
+
+	private static String plain(double value) {
+		return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+	}
+
+	/**
 	 * @return three nested layers of the library, 4 attempts each, with
-	 * {@code nested: innermost}, defaults otherwise (budget and breaker at every layer)
+	 * {@code nested: innermost}, defaults otherwise (budget and default breaker at every
+	 * layer)
 	 */
 	public static Policy nestedInnermost() {
 		RetryConfig retry = RetryConfig.defaults().toBuilder().maxAttempts(4).nested(NestedRetryMode.INNERMOST).build();

@@ -108,13 +108,31 @@ class OurPoliciesTests {
 
 	@Test
 	void namesSayWhatDiffersFromTheDefaults() {
-		CircuitBreakerConfig shortOpen = CircuitBreakerConfig.defaults()
-			.toBuilder()
-			.openDuration(Duration.ofSeconds(5))
-			.build();
 		assertThat(OurPolicies.defaults().name()).isEqualTo("ours (defaults)");
 		assertThat(OurPolicies.of(0, null).name()).isEqualTo("ours (floor 0, no breaker)");
-		assertThat(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, shortOpen).name()).isEqualTo("ours (open 5 s)");
+		assertThat(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.fixedOpen(Duration.ofSeconds(5))).name())
+			.isEqualTo("ours (open 5 s fixed)");
+		assertThat(OurPolicies
+			.of(10, OurPolicies.growingOpen(Duration.ofMillis(500), 2, Duration.ofMinutes(1)))
+			.name()).isEqualTo("ours (floor 10, open 0.5 s x2 to 60 s)");
+		assertThat(OurPolicies.defaults().description())
+			.contains("open 1 s, then x1.5 after each failed round of probes, up to 30 s");
+	}
+
+	@Test
+	void aGrowingOpenPeriodShedsAFullOutageBetweenAShortAndALongFixedOne() {
+		Duration minute = Duration.ofSeconds(60);
+		double oneSecond = BrookerValidation
+			.run(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.fixedOpen(Duration.ofSeconds(1))), 1.0, 1000,
+					10, 400, minute, 7)
+			.load();
+		double growing = BrookerValidation.run(OurPolicies.defaults(), 1.0, 1000, 10, 400, minute, 7).load();
+		double thirtySeconds = BrookerValidation
+			.run(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.fixedOpen(Duration.ofSeconds(30))), 1.0, 1000,
+					10, 400, minute, 7)
+			.load();
+		// Probes of 10 processes every second for a minute, against ever rarer ones.
+		assertThat(growing).isLessThan(oneSecond / 2).isGreaterThan(thirtySeconds);
 	}
 
 }
