@@ -291,6 +291,40 @@ class IdempotentAsyncWebTests {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = TestStore.class, names = { "POSTGRES", "REDIS" })
+	void onASharedStoreTheKeyIsHeldWhileTheValueIsPendingThenStoredOrReleased(TestStore store) {
+		store.assume();
+		String key = "shared-" + UUID.randomUUID();
+		String failing = "shared-failing-" + UUID.randomUUID();
+		store.configure(runner).run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			probe.hold = true;
+			MvcResult started = mvc.perform(order(AsyncType.MONO, key, 1250)).andReturn();
+
+			MockHttpServletResponse whilePending = perform(mvc, order(AsyncType.MONO, key, 1250));
+			probe.completeNext();
+			MockHttpServletResponse first = dispatch(mvc, started);
+			MockHttpServletResponse replayed = perform(mvc, order(AsyncType.MONO, key, 1250));
+
+			assertThat(whilePending.getStatus()).isEqualTo(409);
+			assertThat(first.getStatus()).isEqualTo(201);
+			assertThat(replayed.getHeader(IdempotentHandlerAdapter.REPLAYED_HEADER)).isEqualTo("true");
+			assertThat(replayed.getContentAsString()).isEqualTo(first.getContentAsString());
+			assertThat(replayed.getHeaders("X-Order-Region")).containsExactly("eu", "us");
+
+			probe.hold = false;
+			probe.failuresLeft.set(1);
+			MockHttpServletResponse failed = perform(mvc, order(AsyncType.MONO, failing, 1));
+			MockHttpServletResponse retried = perform(mvc, order(AsyncType.MONO, failing, 1));
+
+			assertThat(failed.getStatus()).isEqualTo(502);
+			assertThat(retried.getStatus()).isEqualTo(201);
+			assertThat(retried.getHeader(IdempotentHandlerAdapter.REPLAYED_HEADER)).isNull();
+			assertThat(probe.executions).hasValue(3);
+		});
+	}
+
 	@Test
 	void requestWithoutKeyIsRefusedWith400AndDoesNotRun() {
 		runner.run((context) -> {
@@ -457,12 +491,30 @@ class IdempotentAsyncWebTests {
 			rest.forEach(Runnable::run);
 		}
 
+		/**
+		 * Waits for a held answer in a Callable. Spring interrupts a Callable whose request
+		 * timed out; an InterruptedException would race with its timeout answer, so the
+		 * wait goes on until the answer is completed (at the latest after the test).
+		 */
 		static <T> T await(CompletableFuture<T> answer) throws Exception {
+			boolean interrupted = false;
 			try {
-				return answer.get(10, TimeUnit.SECONDS);
+				while (true) {
+					try {
+						return answer.get(10, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						interrupted = true;
+					}
+					catch (ExecutionException ex) {
+						throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+					}
+				}
 			}
-			catch (ExecutionException ex) {
-				throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+			finally {
+				if (interrupted) {
+					Thread.currentThread().interrupt();
+				}
 			}
 		}
 
