@@ -43,11 +43,11 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * {@code Callable}, {@code DeferredResult}, {@code WebAsyncTask}, {@code Mono}) claims the
  * key when the request arrives and holds it until Spring MVC's async dispatch has written
  * the value: the response is stored then, and sent after. A value that fails, a request
- * that times out or whose client goes away releases the key (see {@link AsyncHandlerCall}).
+ * that times out or whose client goes away releases the key (see {@code AsyncHandlerCall}).
  * <p>
  * The handler must write its response body itself ({@code @ResponseBody},
  * {@code ResponseEntity}); a view or a streamed body cannot be stored, and such a handler
- * stops start-up with a message naming it (see {@link HandlerAnswer}).
+ * stops start-up with a message naming it (see {@code HandlerAnswer}).
  */
 public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, SmartInitializingSingleton {
 
