@@ -4,16 +4,16 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Future;
 
 import dev.resilience.annotation.Idempotent;
 import dev.resilience.core.idempotency.Idempotency;
+import dev.resilience.core.idempotency.IdempotencyConflictException;
 import dev.resilience.core.idempotency.IdempotencyRequest;
 import dev.resilience.core.idempotency.IdempotencyResult;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,17 +21,11 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.http.HttpEntity;
 import org.springframework.util.ClassUtils;
-import org.springframework.web.bind.annotation.ResponseBody;
-import org.springframework.web.context.request.async.DeferredResult;
-import org.springframework.web.context.request.async.WebAsyncTask;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerAdapter;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
@@ -45,9 +39,15 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * The refusals (missing or reused key, key in flight, store down) are exceptions that
  * {@code ResilienceProblemDetailsResolver} turns into 400, 422, 409 and 503.
  * <p>
+ * A handler that answers with one asynchronous value ({@code CompletableFuture},
+ * {@code Callable}, {@code DeferredResult}, {@code WebAsyncTask}, {@code Mono}) claims the
+ * key when the request arrives and holds it until Spring MVC's async dispatch has written
+ * the value: the response is stored then, and sent after. A value that fails, a request
+ * that times out or whose client goes away releases the key (see {@code AsyncHandlerCall}).
+ * <p>
  * The handler must write its response body itself ({@code @ResponseBody},
- * {@code ResponseEntity}); a view or an asynchronous result cannot be stored, and such a
- * handler stops start-up with a message naming it.
+ * {@code ResponseEntity}); a view or a streamed body cannot be stored, and such a handler
+ * stops start-up with a message naming it (see {@code HandlerAnswer}).
  */
 public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, SmartInitializingSingleton {
 
@@ -100,6 +100,9 @@ public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, 
 			throws Exception {
 		WebHandler web = webHandler((HandlerMethod) handler).orElseThrow();
 		HandlerAdapter delegate = delegate(handler);
+		if (web.answer == HandlerAnswer.ASYNCHRONOUS) {
+			return handleAsynchronous(request, response, handler, web, delegate);
+		}
 		FingerprintedRequest fingerprinted = FingerprintedRequest.of(request);
 		IdempotencyRequest idempotent = IdempotencyRequest.of(request.getHeader(KEY_HEADER),
 				fingerprinted.fingerprint(), principals.currentPrincipal());
@@ -132,6 +135,42 @@ public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, 
 		return null;
 	}
 
+	/**
+	 * The dispatch that brings the request claims the key and runs the handler, which
+	 * starts Spring MVC's asynchronous processing; the async dispatch that follows writes
+	 * the handler's value, stores it and sends it.
+	 */
+	private ModelAndView handleAsynchronous(HttpServletRequest request, HttpServletResponse response, Object handler,
+			WebHandler web, HandlerAdapter delegate) throws Exception {
+		if (request.getAttribute(AsyncHandlerCall.ATTRIBUTE) instanceof AsyncHandlerCall call) {
+			request.removeAttribute(AsyncHandlerCall.ATTRIBUTE);
+			return call.writeResult(delegate, request, response, handler);
+		}
+		if (request.getDispatcherType() == DispatcherType.ASYNC) {
+			// An async dispatch this adapter did not start holds no key: nothing to settle.
+			return delegate.handle(request, response, handler);
+		}
+		FingerprintedRequest fingerprinted = FingerprintedRequest.of(request);
+		IdempotencyRequest idempotent = IdempotencyRequest.of(request.getHeader(KEY_HEADER),
+				fingerprinted.fingerprint(), principals.currentPrincipal());
+		AsyncHandlerCall call = new AsyncHandlerCall(web.description, HttpResponseSnapshot.headers(response));
+		CompletableFuture<IdempotencyResult<HttpResponseSnapshot>> outcome = web.idempotency
+			.executeAsyncWithOutcome(idempotent, HttpResponseSnapshot.CODEC, call::claim);
+		boolean claimed;
+		try {
+			claimed = call.awaitClaim(outcome);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IdempotencyConflictException(web.idempotency.name(), idempotent.key());
+		}
+		if (claimed) {
+			return call.start(delegate, fingerprinted.request(), response, handler);
+		}
+		AsyncHandlerCall.join(outcome).value().replayTo(response);
+		return null;
+	}
+
 	private Optional<WebHandler> webHandler(HandlerMethod handlerMethod) {
 		MethodClassKey key = new MethodClassKey(handlerMethod.getMethod(), handlerMethod.getBeanType());
 		Optional<WebHandler> found = handlers.get(key);
@@ -149,9 +188,9 @@ public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, 
 			return NONE;
 		}
 		String description = IdempotentMethods.describe(method);
-		checkWritesItsBody(method, beanType, description);
+		HandlerAnswer answer = HandlerAnswer.of(method, beanType, description);
 		Idempotency idempotency = registry.idempotency(IdempotentMethods.instanceName(annotation, method, beanType));
-		return Optional.of(new WebHandler(idempotency, description));
+		return Optional.of(new WebHandler(idempotency, description, answer));
 	}
 
 	/** As the aspect finds it: on the method, else on the class for a public method. */
@@ -161,26 +200,6 @@ public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, 
 			annotation = AnnotatedElementUtils.findMergedAnnotation(beanType, Idempotent.class);
 		}
 		return annotation;
-	}
-
-	private static void checkWritesItsBody(Method method, Class<?> beanType, String description) {
-		Class<?> type = method.getReturnType();
-		boolean writesBody = HttpEntity.class.isAssignableFrom(type)
-				|| AnnotatedElementUtils.hasAnnotation(method, ResponseBody.class)
-				|| AnnotatedElementUtils.hasAnnotation(beanType, ResponseBody.class);
-		if (!writesBody) {
-			throw new IllegalStateException("@Idempotent handler " + description + " renders a view; an idempotent"
-					+ " handler must return @ResponseBody or ResponseEntity content, which can be stored and replayed");
-		}
-		boolean asynchronous = Callable.class.isAssignableFrom(type) || CompletionStage.class.isAssignableFrom(type)
-				|| Future.class.isAssignableFrom(type) || DeferredResult.class.isAssignableFrom(type)
-				|| WebAsyncTask.class.isAssignableFrom(type) || ResponseBodyEmitter.class.isAssignableFrom(type)
-				|| StreamingResponseBody.class.isAssignableFrom(type)
-				|| type.getName().startsWith("reactor.core.publisher.");
-		if (asynchronous) {
-			throw new IllegalStateException("@Idempotent handler " + description + " returns " + type.getName()
-					+ "; an idempotent handler must answer synchronously so that its response can be stored");
-		}
 	}
 
 	private HandlerAdapter delegate(Object handler) {
@@ -204,8 +223,8 @@ public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, 
 		return Ordered.HIGHEST_PRECEDENCE;
 	}
 
-	/** An idempotent handler: its instance, and its name for messages. */
-	private record WebHandler(Idempotency idempotency, String description) {
+	/** An idempotent handler: its instance, its name for messages, and how it answers. */
+	private record WebHandler(Idempotency idempotency, String description, HandlerAnswer answer) {
 	}
 
 }

@@ -62,6 +62,34 @@ class IdempotentWebSecurityTests {
 		});
 	}
 
+	@Test
+	void oneUserCannotReplayAnotherUsersKeyOnAnAsynchronousHandler() {
+		IdempotentAsyncWebTests.AsyncProbe asyncProbe = new IdempotentAsyncWebTests.AsyncProbe();
+		IdempotentWebTests.WEB.withBean(IdempotentAsyncWebTests.AsyncProbe.class, () -> asyncProbe)
+			.withUserConfiguration(IdempotentAsyncWebTests.AsyncOrderController.class, SecurityConfiguration.class)
+			.run((context) -> {
+				MockMvc mvc = MockMvcBuilders.webAppContextSetup(context)
+					.addFilters(context.getBean("springSecurityFilterChain", Filter.class))
+					.build();
+				MockHttpServletResponse alices = IdempotentAsyncWebTests.perform(mvc, as("alice", asyncOrder()));
+
+				MockHttpServletResponse bobs = IdempotentAsyncWebTests.perform(mvc, as("bob", asyncOrder()));
+				MockHttpServletResponse alicesAgain = IdempotentAsyncWebTests.perform(mvc, as("alice", asyncOrder()));
+
+				assertThat(alices.getStatus()).isEqualTo(201);
+				assertThat(bobs.getStatus()).isEqualTo(201);
+				assertThat(bobs.getHeader(IdempotentHandlerAdapter.REPLAYED_HEADER)).isNull();
+				assertThat(bobs.getContentAsString()).isNotEqualTo(alices.getContentAsString());
+				assertThat(alicesAgain.getHeader(IdempotentHandlerAdapter.REPLAYED_HEADER)).isEqualTo("true");
+				assertThat(alicesAgain.getContentAsString()).isEqualTo(alices.getContentAsString());
+				assertThat(asyncProbe.executions).hasValue(2);
+			});
+	}
+
+	private static MockHttpServletRequestBuilder asyncOrder() {
+		return IdempotentAsyncWebTests.order(IdempotentAsyncWebTests.AsyncType.FUTURE, "shared-key", 100);
+	}
+
 	private static MockHttpServletRequestBuilder as(String user, MockHttpServletRequestBuilder request) {
 		String credentials = Base64.getEncoder().encodeToString((user + ":pw").getBytes(StandardCharsets.UTF_8));
 		return request.header("Authorization", "Basic " + credentials);

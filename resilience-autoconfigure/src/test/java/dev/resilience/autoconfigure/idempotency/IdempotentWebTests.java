@@ -2,7 +2,6 @@ package dev.resilience.autoconfigure.idempotency;
 
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -209,14 +208,6 @@ class IdempotentWebTests {
 			.hasMessageContaining("renders a view"));
 	}
 
-	@Test
-	void idempotentHandlerThatAnswersAsynchronouslyStopsStartUp() {
-		WEB.withUserConfiguration(AsyncController.class).run((context) -> assertThat(context).hasFailed()
-			.getFailure()
-			.hasMessageContaining("AsyncController.confirm()")
-			.hasMessageContaining("must answer synchronously"));
-	}
-
 	static MockHttpServletRequestBuilder order(String key, long amountCents) {
 		return post("/orders").header(IdempotentHandlerAdapter.KEY_HEADER, key)
 			.contentType(MediaType.APPLICATION_JSON)
@@ -253,17 +244,6 @@ class IdempotentWebTests {
 		@Idempotent
 		public String confirm() {
 			return "confirmed";
-		}
-
-	}
-
-	@RestController
-	static class AsyncController {
-
-		@PostMapping("/confirm")
-		@Idempotent
-		public CompletableFuture<String> confirm() {
-			return CompletableFuture.completedFuture("confirmed");
 		}
 
 	}
