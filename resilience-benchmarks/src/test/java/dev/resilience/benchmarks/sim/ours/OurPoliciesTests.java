@@ -46,29 +46,39 @@ class OurPoliciesTests {
 	}
 
 	@Test
-	void theFloorIsAMinimumNotAddedToWhatTheRatioEarns() {
-		// 10 requests/s per client: a floor of 1 retry/s is exactly what the ratio earns
-		// (0.1 x 10), so it adds nothing; a floor of 10 retries/s allows one retry per request.
+	void aFullOutageSuspendsTheFloorSoOnlyTheRatioCounts() {
+		// 10 requests/s per client, every attempt failing: the first call that fails although
+		// it retried suspends the floor, whatever its size, and no success restores it.
 		double defaultFloor = BrookerValidation.run(OurPolicies.tokenBucket(OurPolicies.DEFAULT_FLOOR), 1.0,
 				THIRTY_SECONDS, 7)
 			.load();
 		double floorTen = BrookerValidation.run(OurPolicies.tokenBucket(10), 1.0, THIRTY_SECONDS, 7).load();
 		assertThat(OurPolicies.DEFAULT_FLOOR).isEqualTo(1);
-		assertThat(defaultFloor).isCloseTo(1.1, within(0.01));
-		assertThat(floorTen).isCloseTo(2.0, within(0.03));
+		assertThat(defaultFloor).isCloseTo(1.1, within(0.02)).isLessThanOrEqualTo(1.1);
+		assertThat(floorTen).isCloseTo(1.1, within(0.02)).isLessThanOrEqualTo(1.1);
 	}
 
 	@Test
-	void oneBudgetPerProcessBindsWhereOneBudgetPerClientDoesNot() {
+	void theFloorStillCountsWhileRetriesSucceed() {
+		// Half the attempts fail: successes keep restoring the floor, so a floor of 10
+		// retries/s allows far more than the ratio's 1 per second, and floor 0 only the ratio.
+		double floorZero = BrookerValidation.run(OurPolicies.tokenBucket(0), 0.5, THIRTY_SECONDS, 7).load();
+		double floorTen = BrookerValidation.run(OurPolicies.tokenBucket(10), 0.5, THIRTY_SECONDS, 7).load();
+		assertThat(floorZero).isLessThanOrEqualTo(1.1);
+		assertThat(floorTen).isGreaterThan(1.5);
+	}
+
+	@Test
+	void aFullOutageStaysNearTheRatioEvenForAFleetOfTinyProcesses() {
 		Policy budgetOnly = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, null);
 		Duration minute = Duration.ofSeconds(60);
-		// 1,000 clients at 0.4 requests/s each: a client wants about 8 retries per 10 s window
-		// and every budget's floor of 10 covers most of them, so the budgets barely bind.
+		// 1,000 clients at 0.4 requests/s each, one budget each: the floor of 10 tokens a
+		// window would cover most of a client's retries, but each client's first call that
+		// fails although it retried suspends it.
 		double perClient = BrookerValidation.run(budgetOnly, 1.0, 1000, 1000, 400, minute, 7).load();
-		// One process for all 400 requests/s: the ratio's 40 retries/s exceed the floor's 1,
-		// which adds nothing (a floor added to the ratio would give 1.1 + 1/400).
+		// One process for all 400 requests/s: the ratio's 40 retries/s exceed the floor's 1.
 		double perProcess = BrookerValidation.run(budgetOnly, 1.0, 1000, 1, 400, minute, 7).load();
-		assertThat(perClient).isGreaterThan(2.5).isLessThanOrEqualTo(RetryConfig.defaults().maxAttempts());
+		assertThat(perClient).isLessThanOrEqualTo(1.1);
 		assertThat(perProcess).isCloseTo(1.1, within(0.015)).isLessThanOrEqualTo(1.1 + 1e-9);
 	}
 
