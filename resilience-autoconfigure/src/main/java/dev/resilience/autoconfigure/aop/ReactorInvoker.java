@@ -1,5 +1,7 @@
 package dev.resilience.autoconfigure.aop;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.resilience.autoconfigure.idempotency.IdempotentMethodInvoker;
@@ -17,7 +19,8 @@ import reactor.core.publisher.Mono;
 /**
  * Runs a method returning {@code Mono} or {@code Flux} through a pipeline, in Reactor's own
  * terms: each subscription to the returned publisher is one call; each attempt takes an
- * {@link AttemptPermit} (breaker, then bulkhead, never waiting), calls the method and
+ * {@link AttemptPermit} (breaker, then bulkhead, waiting for a bulkhead permit up to its
+ * {@code max-wait} without holding a thread), calls the method and
  * subscribes to what it returns, and holds the permit for that subscription. The breaker
  * records the outcome when the attempt completes or fails (a {@code Mono} succeeds at its
  * value); a cancelled subscription gives the permit back and records nothing. A failed
@@ -124,13 +127,25 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 	}
 
 	private Flux<Object> attempt(MethodInvocation invocation, RetryExecution execution) {
-		AttemptPermit permit;
-		try {
-			permit = pipeline.acquireAttemptPermit();
+		CompletableFuture<AttemptPermit> admission = pipeline.acquireAttemptPermitAsync();
+		if (admission.isDone()) {
+			AttemptPermit permit;
+			try {
+				permit = admission.join();
+			}
+			catch (CompletionException refused) {
+				return Flux.error(refused.getCause());
+			}
+			return run(invocation, execution, permit);
 		}
-		catch (Throwable refusal) {
-			return Flux.error(refusal);
-		}
+		// Waits for a bulkhead permit without a thread. A cancelled subscription cancels the
+		// wait; a permit that arrives just as it is cancelled is dropped, and given back.
+		return Mono.fromFuture(admission)
+			.doOnDiscard(AttemptPermit.class, AttemptPermit::onCancel)
+			.flatMapMany((permit) -> run(invocation, execution, permit));
+	}
+
+	private Flux<Object> run(MethodInvocation invocation, RetryExecution execution, AttemptPermit permit) {
 		Publisher<?> source;
 		try {
 			source = (Publisher<?>) MethodResilience.proceed(invocation);
