@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
+import dev.resilience.core.retry.RetryContext;
 import dev.resilience.core.retry.RetryExecution;
 import dev.resilience.core.time.Scheduler;
 
@@ -112,7 +113,9 @@ final class AsyncCall<T> {
 			return;
 		}
 		CompletionStage<? extends T> stage;
-		try {
+		// Retrying calls that the attempt starts are nested in this one, and in the calls
+		// this one was started in (captured when it started).
+		try (RetryContext.Scope scope = (retry != null) ? retry.context().apply() : null) {
 			stage = call.get();
 			if (stage == null) {
 				throw new NullPointerException("the call returned null instead of a CompletionStage");
