@@ -9,12 +9,14 @@ import dev.resilience.autoconfigure.slo.SloCallRecorder;
 import dev.resilience.core.AttemptPermit;
 import dev.resilience.core.ResiliencePipeline;
 import dev.resilience.core.retry.Retry;
+import dev.resilience.core.retry.RetryContext;
 import dev.resilience.core.retry.RetryExecution;
 import dev.resilience.core.time.Scheduler;
 import org.aopalliance.intercept.MethodInvocation;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Runs a method returning {@code Mono} or {@code Flux} through a pipeline, in Reactor's own
@@ -27,10 +29,20 @@ import reactor.core.publisher.Mono;
  * attempt asks the call's {@link RetryExecution}, and a retry resubscribes after its backoff,
  * scheduled on the pipeline's {@link Scheduler}, never slept.
  * <p>
+ * Nested retrying calls do not multiply: a call assembled inside another retrying call's
+ * attempt, or subscribed to by one (the attempt writes its {@link RetryExecution#context()}
+ * into the Reactor context of its subscription), is nested in it, as blocking calls are.
+ * <p>
  * Loaded only when Reactor is on the classpath: nothing else in the library names this
  * class's Reactor types.
  */
 final class ReactorInvoker implements AsyncMethodInvoker {
+
+	/**
+	 * The Reactor context key under which an attempt carries its retry context
+	 * ({@link RetryExecution#context()}) to the publishers it subscribes to.
+	 */
+	static final String RETRY_CONTEXT = "dev.resilience.retry-context";
 
 	private final ResiliencePipeline pipeline;
 
@@ -76,7 +88,10 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 
 	@Override
 	public Object invoke(MethodInvocation invocation) {
-		Flux<Object> call = Flux.defer(() -> recorded(call(invocation)));
+		// A publisher assembled inside a retrying call's attempt is nested in it, even if it
+		// is subscribed to elsewhere (unless a subscriber's context names another nest).
+		RetryContext.Snapshot assembledIn = (pipeline.retry() != null) ? RetryContext.capture() : null;
+		Flux<Object> call = Flux.deferContextual((context) -> recorded(call(invocation, enclosing(context, assembledIn))));
 		if (fallback != null) {
 			call = call.onErrorResume(fallback::handles, (error) -> runFallback(invocation, error));
 		}
@@ -113,12 +128,29 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 		});
 	}
 
-	private Flux<Object> call(MethodInvocation invocation) {
+	/**
+	 * The retrying calls a subscription is nested in: those of an enclosing reactive
+	 * attempt, carried by the subscriber's context (subscription may come after assembly, on
+	 * another thread); else those active where the publisher was assembled; else those of
+	 * the subscribing thread.
+	 */
+	private static RetryContext.Snapshot enclosing(ContextView context, RetryContext.Snapshot assembledIn) {
+		if (assembledIn == null) {
+			return null;
+		}
+		RetryContext.Snapshot carried = context.getOrDefault(RETRY_CONTEXT, null);
+		if (carried != null) {
+			return carried;
+		}
+		return (assembledIn.depth() > 0) ? assembledIn : RetryContext.capture();
+	}
+
+	private Flux<Object> call(MethodInvocation invocation, RetryContext.Snapshot enclosing) {
 		Retry retry = pipeline.retry();
 		if (retry == null) {
 			return attempt(invocation, null);
 		}
-		RetryExecution execution = retry.startExecution();
+		RetryExecution execution = retry.startExecution(enclosing);
 		return Flux.defer(() -> attempt(invocation, execution))
 			.retryWhen(reactor.util.retry.Retry
 				.from((failures) -> failures.concatMap((signal) -> backoff(execution, signal.failure()))))
@@ -147,7 +179,9 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 
 	private Flux<Object> run(MethodInvocation invocation, RetryExecution execution, AttemptPermit permit) {
 		Publisher<?> source;
-		try {
+		// Retrying calls the method starts are nested in this one: those it calls while it
+		// assembles its publisher see it on the thread, those subscribed later in the context.
+		try (RetryContext.Scope scope = (execution != null) ? execution.context().apply() : null) {
 			source = (Publisher<?>) MethodResilience.proceed(invocation);
 			if (source == null) {
 				throw new NullPointerException(
@@ -165,9 +199,13 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 		}
 		// doOn* rather than doFinally: the permit must be back before the signal travels on,
 		// or a retry subscribing at once would find the bulkhead still full.
-		return attempt.doOnComplete(() -> succeeded(permit, execution))
+		attempt = attempt.doOnComplete(() -> succeeded(permit, execution))
 			.doOnError(permit::onError)
 			.doOnCancel(permit::onCancel);
+		if (execution != null) {
+			attempt = attempt.contextWrite((context) -> context.put(RETRY_CONTEXT, execution.context()));
+		}
+		return attempt;
 	}
 
 	private static void succeeded(AttemptPermit permit, RetryExecution execution) {
