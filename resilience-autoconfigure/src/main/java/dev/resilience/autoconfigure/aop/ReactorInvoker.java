@@ -91,7 +91,8 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 		// A publisher assembled inside a retrying call's attempt is nested in it, even if it
 		// is subscribed to elsewhere (unless a subscriber's context names another nest).
 		RetryContext.Snapshot assembledIn = (pipeline.retry() != null) ? RetryContext.capture() : null;
-		Flux<Object> call = Flux.deferContextual((context) -> recorded(call(invocation, enclosing(context, assembledIn))));
+		Flux<Object> call = Flux
+			.deferContextual((context) -> recorded(call(invocation, enclosing(context, assembledIn))));
 		if (fallback != null) {
 			call = call.onErrorResume(fallback::handles, (error) -> runFallback(invocation, error));
 		}
