@@ -7,13 +7,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
+import dev.resilience.core.retry.RetryContext;
 import dev.resilience.core.retry.RetryExecution;
 import dev.resilience.core.time.Scheduler;
 
 /**
  * One asynchronous call through a {@link ResiliencePipeline}: the same order and rules as
  * the blocking path, with waits scheduled instead of slept. Each attempt takes an
- * {@link AttemptPermit} (breaker, then bulkhead, never waiting), starts the call and
+ * {@link AttemptPermit} (breaker, then bulkhead, waiting for a bulkhead permit without a
+ * thread when the bulkhead has a {@code maxWait}), starts the call and
  * reports its stage's outcome to the permit and then to the {@link RetryExecution}, which
  * says whether to schedule another attempt.
  * <p>
@@ -35,7 +37,8 @@ final class AsyncCall<T> {
 	private final CompletableFuture<T> result = new CompletableFuture<>();
 
 	/**
-	 * What a cancellation must stop: the {@link Attempt} in flight or the
+	 * What a cancellation must stop: the wait for an attempt's permits (a
+	 * {@code CompletableFuture}), the {@link Attempt} in flight or the
 	 * {@link Scheduler.Cancellable} wait before the next one; {@code null} in between.
 	 */
 	private volatile Object pending;
@@ -61,20 +64,58 @@ final class AsyncCall<T> {
 			// Cancelled while waiting for this attempt.
 			return;
 		}
-		AttemptPermit permit;
-		try {
-			permit = pipeline.acquireAttemptPermit();
-		}
-		catch (Throwable refusal) {
-			// An open breaker or a full bulkhead fails the attempt, as a thrown refusal does on
-			// the blocking path: the retry's rules decide (by default, not to retry it).
-			attemptEnded(null, refusal);
+		if (!pipeline.attemptsMayWait()) {
+			AttemptPermit permit;
+			try {
+				permit = pipeline.acquireAttemptPermit();
+			}
+			catch (Throwable refusal) {
+				// An open breaker or a full bulkhead fails the attempt, as a thrown refusal does
+				// on the blocking path: the retry's rules decide (by default, not to retry it).
+				attemptEnded(null, refusal);
+				return;
+			}
+			run(permit);
 			return;
 		}
+		CompletableFuture<AttemptPermit> admission = pipeline.acquireAttemptPermitAsync();
+		pending = admission;
+		if (result.isDone()) {
+			// Cancelled as the wait began: the canceller may not have seen it. If a permit
+			// arrived already, run() sees the cancellation and gives it back.
+			admission.cancel(false);
+		}
+		admission.whenComplete(this::admitted);
+	}
+
+	/**
+	 * The wait for the attempt's permits is over (at once, usually).
+	 */
+	private void admitted(AttemptPermit permit, Throwable refusal) {
+		if (refusal != null) {
+			if (result.isDone()) {
+				// The call was cancelled, which cancelled the wait.
+				return;
+			}
+			pending = null;
+			attemptEnded(null, unwrap(refusal));
+			return;
+		}
+		run(permit);
+	}
+
+	private void run(AttemptPermit permit) {
 		Attempt attempt = new Attempt(permit);
 		pending = attempt;
+		if (result.isDone()) {
+			// Cancelled while the attempt waited for its permit: do not start it.
+			attempt.cancel();
+			return;
+		}
 		CompletionStage<? extends T> stage;
-		try {
+		// Retrying calls that the attempt starts are nested in this one, and in the calls
+		// this one was started in (captured when it started).
+		try (RetryContext.Scope scope = (retry != null) ? retry.context().apply() : null) {
 			stage = call.get();
 			if (stage == null) {
 				throw new NullPointerException("the call returned null instead of a CompletionStage");
@@ -169,6 +210,10 @@ final class AsyncCall<T> {
 		Object current = pending;
 		if (current instanceof AsyncCall<?>.Attempt) {
 			((AsyncCall<?>.Attempt) current).cancel();
+		}
+		else if (current instanceof CompletableFuture<?>) {
+			// Waiting for a bulkhead permit: leave the queue.
+			((CompletableFuture<?>) current).cancel(false);
 		}
 		else if (current instanceof Scheduler.Cancellable) {
 			((Scheduler.Cancellable) current).cancel();

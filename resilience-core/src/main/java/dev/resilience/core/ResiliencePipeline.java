@@ -206,10 +206,11 @@ public final class ResiliencePipeline {
 
 	/**
 	 * Runs an asynchronous call through the pipeline without blocking a thread at any point.
-	 * Each attempt asks the breaker and then the bulkhead, which admits it only if a permit
-	 * is free now ({@code maxWait} does not apply: a caller's thread never waits for a
-	 * permit), calls {@code call} and holds both permits until the returned stage completes.
-	 * Then:
+	 * Each attempt asks the breaker and then the bulkhead, which admits it at once if a
+	 * permit is free and nobody waits, or else, with a {@code maxWait}, queues it without
+	 * holding a thread until a permit is handed to it or {@code maxWait} is over (see
+	 * {@link Bulkhead#acquireAsync()}); it then calls {@code call} and holds both permits
+	 * until the returned stage completes. Then:
 	 * <ul>
 	 * <li>the breaker records the stage's outcome with the time from the attempt's start;
 	 * a stage that fails, or a call that throws instead of returning a stage, counts
@@ -221,12 +222,19 @@ public final class ResiliencePipeline {
 	 * sleeping. The next attempt then starts on the scheduler's thread (at once, on the
 	 * completing thread, when the backoff is zero).</li>
 	 * </ul>
-	 * The first attempt starts on the calling thread, before this method returns. The
-	 * returned future completes with the outcome: the result, or the last failure unchanged
-	 * (earlier attempts' failures attached as suppressed), or a refusal
+	 * The first attempt starts on the calling thread, before this method returns, unless
+	 * it waits for a bulkhead permit: then it starts on the thread that hands the permit
+	 * over. The returned future completes with the outcome: the result, or the last failure
+	 * unchanged (earlier attempts' failures attached as suppressed), or a refusal
 	 * ({@link ResilienceException}). Cancelling it (or completing it) stops the call: the
 	 * stage in flight is cancelled and its permits given back at once (the breaker records
-	 * nothing), or the scheduled retry is dropped.
+	 * nothing), the wait for a bulkhead permit is left, or the scheduled retry is dropped.
+	 * <p>
+	 * A call started inside an attempt of another retrying call, blocking or asynchronous,
+	 * is nested in it as a blocking call would be (see
+	 * {@link dev.resilience.core.retry.NestedRetryMode}): the retrying calls active on the
+	 * calling thread are captured here, and each attempt's {@code call} runs with them and
+	 * this call as its {@link dev.resilience.core.retry.RetryContext}.
 	 * @param <T> the result type
 	 * @param call starts one attempt and returns its stage
 	 * @return the outcome of the call
@@ -263,6 +271,74 @@ public final class ResiliencePipeline {
 			}
 		}
 		return new AttemptPermit(breakerPermit, bulkheadPermit, ticker);
+	}
+
+	/**
+	 * Admits one attempt through the breaker and the bulkhead, waiting for a bulkhead permit
+	 * without blocking a thread when the bulkhead has a {@code maxWait} (see
+	 * {@link Bulkhead#acquireAsync()}), for callers that drive attempts themselves. The
+	 * breaker is asked first; its permit is held while the attempt waits, and freed without
+	 * an outcome if the wait ends without a bulkhead permit. The attempt's duration is
+	 * measured from the moment it is admitted, not from the start of its wait.
+	 * @return the attempt's permit; already completed unless the attempt waits. It fails
+	 * with {@link dev.resilience.core.circuitbreaker.CallNotPermittedException} when the
+	 * breaker refuses the attempt, or with
+	 * {@link dev.resilience.core.bulkhead.BulkheadFullException} when no bulkhead permit came
+	 * free in time. Cancelling it stops the wait; a permit handed over at that moment is
+	 * given back
+	 */
+	public CompletableFuture<AttemptPermit> acquireAttemptPermitAsync() {
+		if (!bulkheadMayWait) {
+			try {
+				return CompletableFuture.completedFuture(acquireAttemptPermit());
+			}
+			catch (Throwable refusal) {
+				return CompletableFuture.failedFuture(refusal);
+			}
+		}
+		CircuitBreaker.Permit breakerPermit;
+		try {
+			breakerPermit = (circuitBreaker != null) ? circuitBreaker.acquirePermission() : null;
+		}
+		catch (Throwable refusal) {
+			return CompletableFuture.failedFuture(refusal);
+		}
+		CompletableFuture<Bulkhead.Permit> waiting = bulkhead.acquireAsync();
+		if (waiting.isDone() && !waiting.isCompletedExceptionally()) {
+			return CompletableFuture.completedFuture(new AttemptPermit(breakerPermit, waiting.join(), ticker));
+		}
+		CompletableFuture<AttemptPermit> admitted = new CompletableFuture<>();
+		waiting.whenComplete((bulkheadPermit, error) -> {
+			if (error != null) {
+				// Rejected, or the wait was cancelled: as on the blocking path, a full bulkhead
+				// says nothing about the dependency.
+				if (breakerPermit != null) {
+					breakerPermit.onCancel();
+				}
+				admitted.completeExceptionally(AsyncCall.unwrap(error));
+				return;
+			}
+			AttemptPermit permit = new AttemptPermit(breakerPermit, bulkheadPermit, ticker);
+			if (!admitted.complete(permit)) {
+				// Cancelled as the permit arrived: nobody will run the attempt.
+				permit.onCancel();
+			}
+		});
+		admitted.whenComplete((permit, error) -> {
+			if (error != null) {
+				// Cancelled while waiting: leave the bulkhead's queue (no-op once it is done).
+				waiting.cancel(false);
+			}
+		});
+		return admitted;
+	}
+
+	/**
+	 * @return whether an attempt may have to wait for a bulkhead permit, so that
+	 * {@link #acquireAttemptPermitAsync()} may return a future that is not yet done
+	 */
+	boolean attemptsMayWait() {
+		return bulkheadMayWait;
 	}
 
 	/**
@@ -440,7 +516,8 @@ public final class ResiliencePipeline {
 		}
 
 		/**
-		 * @param scheduler where asynchronous calls schedule their retries; the shared
+		 * @param scheduler where asynchronous calls schedule their retries, and where the
+		 * bulkhead this builder creates times the waits of asynchronous calls; the shared
 		 * {@link Scheduler#system()} by default
 		 * @return this builder
 		 */
@@ -495,7 +572,8 @@ public final class ResiliencePipeline {
 						dev.resilience.core.circuitbreaker.CircuitBreakerListener.NOOP);
 			}
 			if (bulkheadConfig != null) {
-				bulkhead = Bulkhead.of(name, bulkheadConfig);
+				bulkhead = Bulkhead.of(name, bulkheadConfig, ticker, scheduler,
+						dev.resilience.core.bulkhead.BulkheadListener.NOOP);
 			}
 			return new ResiliencePipeline(this);
 		}

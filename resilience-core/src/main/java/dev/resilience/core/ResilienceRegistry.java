@@ -127,7 +127,8 @@ public final class ResilienceRegistry {
 			return existing;
 		}
 		// The ticker times the calls of an adaptive limit; a registry on a manual ticker keeps them testable.
-		Bulkhead created = Bulkhead.of(name, configSource.bulkheadConfig(name), ticker, bulkheadListener);
+		// The scheduler ends the waits of asynchronous calls after max-wait.
+		Bulkhead created = Bulkhead.of(name, configSource.bulkheadConfig(name), ticker, scheduler, bulkheadListener);
 		Bulkhead raced = bulkheads.putIfAbsent(name, created);
 		if (raced != null) {
 			return raced;
@@ -250,8 +251,8 @@ public final class ResilienceRegistry {
 		}
 
 		/**
-		 * @param scheduler where asynchronous calls schedule their retries; the shared
-		 * {@link Scheduler#system()} by default
+		 * @param scheduler where asynchronous calls schedule their retries and time their
+		 * waits for bulkhead permits; the shared {@link Scheduler#system()} by default
 		 * @return this builder
 		 */
 		public Builder scheduler(Scheduler scheduler) {

@@ -293,9 +293,8 @@ class AsyncPipelineTests {
 	}
 
 	@Test
-	void fullBulkheadRejectsAtOnceEvenWithAMaxWait() {
-		ResiliencePipeline pipeline = builder()
-			.bulkhead(new BulkheadConfig(1, Duration.ofHours(1)))
+	void fullBulkheadWithoutMaxWaitRejectsAtOnce() {
+		ResiliencePipeline pipeline = builder().bulkhead(BulkheadConfig.ofMaxConcurrentCalls(1))
 			.circuitBreaker(SMALL_BREAKER)
 			.build();
 		CompletableFuture<String> holder = pipeline.executeAsync(this::call);
@@ -307,6 +306,107 @@ class AsyncPipelineTests {
 		assertThat(holder).isCompletedWithValue("done");
 		assertThat(pipeline.circuitBreaker().metrics().bufferedCalls()).as("the rejection is not recorded")
 			.isEqualTo(1);
+	}
+
+	@Test
+	void fullBulkheadWithAMaxWaitStartsTheCallWhenAPermitIsHandedOver() {
+		ResiliencePipeline pipeline = builder().bulkhead(new BulkheadConfig(1, Duration.ofSeconds(5)))
+			.circuitBreaker(SMALL_BREAKER)
+			.build();
+		CompletableFuture<String> holder = pipeline.executeAsync(this::call);
+		CompletableFuture<String> waiting = pipeline.executeAsync(this::call);
+		assertThat(waiting).isNotDone();
+		assertThat(attempts).as("not started while it waits").hasSize(1);
+		assertThat(pipeline.bulkhead().waitingCalls()).isEqualTo(1);
+		// The wait is not the call's duration: 4 s of waiting, then a fast call, is no slow call.
+		scheduler.advance(Duration.ofSeconds(4));
+		attempt(1).complete("first");
+		assertThat(holder).isCompletedWithValue("first");
+		assertThat(attempts).as("started on the thread that gave the permit back").hasSize(2);
+		assertThat(pipeline.bulkhead().availableConcurrentCalls()).isZero();
+		attempt(2).complete("second");
+		assertThat(waiting).isCompletedWithValue("second");
+		assertThat(pipeline.bulkhead().availableConcurrentCalls()).isEqualTo(1);
+		assertThat(pipeline.bulkhead().rejectedCalls()).isZero();
+		assertThat(pipeline.circuitBreaker().metrics().slowCalls()).as("only the first call, which ran 4 s")
+			.isEqualTo(1);
+		assertThat(pipeline.circuitBreaker().metrics().bufferedCalls()).isEqualTo(2);
+	}
+
+	@Test
+	void waitingCallIsRejectedAfterMaxWaitAndFreesItsBreakerPermit() {
+		ResiliencePipeline pipeline = builder().bulkhead(new BulkheadConfig(1, Duration.ofSeconds(1)))
+			.circuitBreaker(SMALL_BREAKER)
+			.retry(THREE_ATTEMPTS)
+			.build();
+		pipeline.circuitBreaker().transitionTo(CircuitBreakerState.HALF_OPEN);
+		Bulkhead.Permit held = pipeline.bulkhead().acquire();
+		CompletableFuture<String> waiting = pipeline.executeAsync(this::call);
+		scheduler.advance(Duration.ofMillis(999));
+		assertThat(waiting).isNotDone();
+		scheduler.advance(Duration.ofMillis(1));
+		assertThatThrownBy(waiting::join).hasCauseInstanceOf(BulkheadFullException.class);
+		assertThat(attempts).as("a refusal is not retried").isEmpty();
+		assertThat(pipeline.bulkhead().waitingCalls()).isZero();
+		assertThat(pipeline.bulkhead().rejectedCalls()).isEqualTo(1);
+		held.release();
+		// The only half-open slot is free again: the breaker admits the next attempt.
+		assertThat(pipeline.circuitBreaker().acquirePermission()).isNotNull();
+	}
+
+	@Test
+	void cancellingAWaitingCallLeavesTheQueueAndNeverStartsIt() {
+		ResiliencePipeline pipeline = builder().bulkhead(new BulkheadConfig(1, Duration.ofSeconds(5)))
+			.circuitBreaker(SMALL_BREAKER)
+			.retry(THREE_ATTEMPTS)
+			.build();
+		CompletableFuture<String> holder = pipeline.executeAsync(this::call);
+		CompletableFuture<String> waiting = pipeline.executeAsync(this::call);
+		waiting.cancel(true);
+		assertThat(pipeline.bulkhead().waitingCalls()).isZero();
+		attempt(1).complete("first");
+		assertThat(holder).isCompletedWithValue("first");
+		assertThat(attempts).hasSize(1);
+		assertThat(pipeline.bulkhead().availableConcurrentCalls()).isEqualTo(1);
+		assertThat(pipeline.circuitBreaker().metrics().bufferedCalls()).isEqualTo(1);
+		assertThat(pipeline.retry().metrics().calls()).as("each call counted once").isEqualTo(2);
+	}
+
+	@Test
+	void waitingCallsStartInArrivalOrder() {
+		ResiliencePipeline pipeline = builder().bulkhead(new BulkheadConfig(1, Duration.ofSeconds(5))).build();
+		List<String> started = new CopyOnWriteArrayList<>();
+		CompletableFuture<String> holder = pipeline.executeAsync(this::call);
+		for (String name : List.of("a", "b", "c")) {
+			pipeline.executeAsync(() -> {
+				started.add(name);
+				return CompletableFuture.completedFuture(name);
+			});
+		}
+		assertThat(started).isEmpty();
+		attempt(1).complete("first");
+		assertThat(holder).isCompleted();
+		assertThat(started).as("each completes at once and hands its permit on").containsExactly("a", "b", "c");
+		assertThat(pipeline.bulkhead().availableConcurrentCalls()).isEqualTo(1);
+	}
+
+	@Test
+	void acquireAttemptPermitAsyncWaitsAndCanBeCancelled() {
+		ResiliencePipeline pipeline = builder().bulkhead(new BulkheadConfig(1, Duration.ofSeconds(5)))
+			.circuitBreaker(SMALL_BREAKER)
+			.build();
+		pipeline.circuitBreaker().transitionTo(CircuitBreakerState.HALF_OPEN);
+		AttemptPermit first = pipeline.acquireAttemptPermitAsync().join();
+		pipeline.circuitBreaker().transitionTo(CircuitBreakerState.CLOSED);
+		CompletableFuture<AttemptPermit> second = pipeline.acquireAttemptPermitAsync();
+		CompletableFuture<AttemptPermit> third = pipeline.acquireAttemptPermitAsync();
+		assertThat(second).isNotDone();
+		second.cancel(false);
+		first.onSuccess();
+		assertThat(third).isCompleted();
+		assertThat(third.join().onSuccess()).isTrue();
+		assertThat(pipeline.bulkhead().availableConcurrentCalls()).isEqualTo(1);
+		assertThat(pipeline.bulkhead().waitingCalls()).isZero();
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package dev.resilience.autoconfigure.aop;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.resilience.autoconfigure.idempotency.IdempotentMethodInvoker;
@@ -7,27 +9,40 @@ import dev.resilience.autoconfigure.slo.SloCallRecorder;
 import dev.resilience.core.AttemptPermit;
 import dev.resilience.core.ResiliencePipeline;
 import dev.resilience.core.retry.Retry;
+import dev.resilience.core.retry.RetryContext;
 import dev.resilience.core.retry.RetryExecution;
 import dev.resilience.core.time.Scheduler;
 import org.aopalliance.intercept.MethodInvocation;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 /**
  * Runs a method returning {@code Mono} or {@code Flux} through a pipeline, in Reactor's own
  * terms: each subscription to the returned publisher is one call; each attempt takes an
- * {@link AttemptPermit} (breaker, then bulkhead, never waiting), calls the method and
+ * {@link AttemptPermit} (breaker, then bulkhead, waiting for a bulkhead permit up to its
+ * {@code max-wait} without holding a thread), calls the method and
  * subscribes to what it returns, and holds the permit for that subscription. The breaker
  * records the outcome when the attempt completes or fails (a {@code Mono} succeeds at its
  * value); a cancelled subscription gives the permit back and records nothing. A failed
  * attempt asks the call's {@link RetryExecution}, and a retry resubscribes after its backoff,
  * scheduled on the pipeline's {@link Scheduler}, never slept.
  * <p>
+ * Nested retrying calls do not multiply: a call assembled inside another retrying call's
+ * attempt, or subscribed to by one (the attempt writes its {@link RetryExecution#context()}
+ * into the Reactor context of its subscription), is nested in it, as blocking calls are.
+ * <p>
  * Loaded only when Reactor is on the classpath: nothing else in the library names this
  * class's Reactor types.
  */
 final class ReactorInvoker implements AsyncMethodInvoker {
+
+	/**
+	 * The Reactor context key under which an attempt carries its retry context
+	 * ({@link RetryExecution#context()}) to the publishers it subscribes to.
+	 */
+	static final String RETRY_CONTEXT = "dev.resilience.retry-context";
 
 	private final ResiliencePipeline pipeline;
 
@@ -73,7 +88,11 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 
 	@Override
 	public Object invoke(MethodInvocation invocation) {
-		Flux<Object> call = Flux.defer(() -> recorded(call(invocation)));
+		// A publisher assembled inside a retrying call's attempt is nested in it, even if it
+		// is subscribed to elsewhere (unless a subscriber's context names another nest).
+		RetryContext.Snapshot assembledIn = (pipeline.retry() != null) ? RetryContext.capture() : null;
+		Flux<Object> call = Flux
+			.deferContextual((context) -> recorded(call(invocation, enclosing(context, assembledIn))));
 		if (fallback != null) {
 			call = call.onErrorResume(fallback::handles, (error) -> runFallback(invocation, error));
 		}
@@ -110,12 +129,29 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 		});
 	}
 
-	private Flux<Object> call(MethodInvocation invocation) {
+	/**
+	 * The retrying calls a subscription is nested in: those of an enclosing reactive
+	 * attempt, carried by the subscriber's context (subscription may come after assembly, on
+	 * another thread); else those active where the publisher was assembled; else those of
+	 * the subscribing thread.
+	 */
+	private static RetryContext.Snapshot enclosing(ContextView context, RetryContext.Snapshot assembledIn) {
+		if (assembledIn == null) {
+			return null;
+		}
+		RetryContext.Snapshot carried = context.getOrDefault(RETRY_CONTEXT, null);
+		if (carried != null) {
+			return carried;
+		}
+		return (assembledIn.depth() > 0) ? assembledIn : RetryContext.capture();
+	}
+
+	private Flux<Object> call(MethodInvocation invocation, RetryContext.Snapshot enclosing) {
 		Retry retry = pipeline.retry();
 		if (retry == null) {
 			return attempt(invocation, null);
 		}
-		RetryExecution execution = retry.startExecution();
+		RetryExecution execution = retry.startExecution(enclosing);
 		return Flux.defer(() -> attempt(invocation, execution))
 			.retryWhen(reactor.util.retry.Retry
 				.from((failures) -> failures.concatMap((signal) -> backoff(execution, signal.failure()))))
@@ -124,15 +160,29 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 	}
 
 	private Flux<Object> attempt(MethodInvocation invocation, RetryExecution execution) {
-		AttemptPermit permit;
-		try {
-			permit = pipeline.acquireAttemptPermit();
+		CompletableFuture<AttemptPermit> admission = pipeline.acquireAttemptPermitAsync();
+		if (admission.isDone()) {
+			AttemptPermit permit;
+			try {
+				permit = admission.join();
+			}
+			catch (CompletionException refused) {
+				return Flux.error(refused.getCause());
+			}
+			return run(invocation, execution, permit);
 		}
-		catch (Throwable refusal) {
-			return Flux.error(refusal);
-		}
+		// Waits for a bulkhead permit without a thread. A cancelled subscription cancels the
+		// wait; a permit that arrives just as it is cancelled is dropped, and given back.
+		return Mono.fromFuture(admission)
+			.doOnDiscard(AttemptPermit.class, AttemptPermit::onCancel)
+			.flatMapMany((permit) -> run(invocation, execution, permit));
+	}
+
+	private Flux<Object> run(MethodInvocation invocation, RetryExecution execution, AttemptPermit permit) {
 		Publisher<?> source;
-		try {
+		// Retrying calls the method starts are nested in this one: those it calls while it
+		// assembles its publisher see it on the thread, those subscribed later in the context.
+		try (RetryContext.Scope scope = (execution != null) ? execution.context().apply() : null) {
 			source = (Publisher<?>) MethodResilience.proceed(invocation);
 			if (source == null) {
 				throw new NullPointerException(
@@ -150,9 +200,13 @@ final class ReactorInvoker implements AsyncMethodInvoker {
 		}
 		// doOn* rather than doFinally: the permit must be back before the signal travels on,
 		// or a retry subscribing at once would find the bulkhead still full.
-		return attempt.doOnComplete(() -> succeeded(permit, execution))
+		attempt = attempt.doOnComplete(() -> succeeded(permit, execution))
 			.doOnError(permit::onError)
 			.doOnCancel(permit::onCancel);
+		if (execution != null) {
+			attempt = attempt.contextWrite((context) -> context.put(RETRY_CONTEXT, execution.context()));
+		}
+		return attempt;
 	}
 
 	private static void succeeded(AttemptPermit permit, RetryExecution execution) {

@@ -16,8 +16,8 @@ public class BulkheadProperties {
 
 	/**
 	 * How long a call waits for a permit before it is rejected; 0 rejects at once.
-	 * Asynchronous calls (CompletionStage, Mono, Flux) never wait: they are rejected at
-	 * once. Default: 0ms.
+	 * Waiting calls are served in arrival order. Asynchronous calls (CompletionStage,
+	 * Mono, Flux) wait too, without holding a thread. Default: 0ms.
 	 */
 	private Duration maxWait;
 

@@ -51,7 +51,9 @@ public class RetryProperties {
 
 	/**
 	 * Which of nested retrying calls retries, so that attempts do not multiply across
-	 * layers: innermost, outermost or all. Default: innermost.
+	 * layers: innermost, outermost or all; the outermost call's setting governs the nest.
+	 * Asynchronous calls (CompletionStage, Mono, Flux) nest like blocking ones.
+	 * Default: innermost.
 	 */
 	private NestedRetryMode nested;
 

@@ -60,12 +60,26 @@ final class AsyncFixture {
 	 * @param test the test
 	 */
 	static void run(AsyncType type, Class<? extends AsyncMethods> service, Consumer<AsyncFixture> test) {
+		run(type, service, new String[0], test);
+	}
+
+	/**
+	 * Runs a test against a fresh context with more properties, then checks that nothing is
+	 * left waiting on the scheduler.
+	 * @param type the asynchronous type under test
+	 * @param service the bean class whose methods are called
+	 * @param properties added to (and overriding) the fixture's
+	 * @param test the test
+	 */
+	static void run(AsyncType type, Class<? extends AsyncMethods> service, String[] properties,
+			Consumer<AsyncFixture> test) {
 		new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(ResilienceAutoConfiguration.class, ResilienceAopAutoConfiguration.class))
 			.withUserConfiguration(TimeConfiguration.class)
 			.withBean(service)
 			.withPropertyValues(PROPERTIES)
+			.withPropertyValues(properties)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				AsyncFixture fixture = new AsyncFixture(type, context, service);

@@ -10,7 +10,8 @@ package dev.resilience.core.retry;
  * knows its caller's patience); an inner layer, often a library, cannot know whether and
  * how it is being retried. Each layer's mode therefore matters only when it is the
  * outermost, and one rule covers a nest of any depth, including parts of it that run on
- * other threads under a {@link RetryContext#capture() snapshot}.
+ * other threads under a {@link RetryContext#capture() snapshot} and asynchronous calls
+ * ({@link Retry#startExecution()}) started inside it.
  */
 public enum NestedRetryMode {
 

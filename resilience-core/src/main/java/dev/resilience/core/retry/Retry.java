@@ -50,8 +50,10 @@ import dev.resilience.core.time.Ticker;
  * <p>
  * Asynchronous callers, which must not sleep, run the same rules one attempt at a time
  * through {@link #startExecution()}: the classification, budget, backoff, listener and
- * counting are the methods this loop uses. Nesting does not apply to them: an
- * asynchronous call has no thread of its own to carry a nest.
+ * counting are the methods this loop uses. Nesting applies to them too: an execution
+ * started inside a retrying call (on the starting thread, or from a snapshot carried to
+ * where it starts) is nested in it, and retrying calls started by its attempts are
+ * nested in it (see {@link RetryExecution#context()}).
  * <p>
  * Thread-safe; a call that succeeds at the first attempt allocates nothing.
  */
@@ -330,11 +332,28 @@ public final class Retry {
 	 * backoff, listener, counters) to each attempt's outcome, and the caller waits the
 	 * returned delays by scheduling rather than sleeping. Counts as a first attempt in the
 	 * budget at once, as {@link #execute} does.
+	 * <p>
+	 * Started inside retrying calls active on the current thread (see {@link RetryContext}),
+	 * the execution is nested in them, as {@link #execute} would be.
 	 * @return the execution of one call
 	 */
 	public RetryExecution startExecution() {
+		return startExecution(RetryContext.capture());
+	}
+
+	/**
+	 * Starts one call, as {@link #startExecution()} does, nested in the retrying calls of
+	 * a snapshot rather than those of the current thread: for a call that starts where
+	 * its enclosing call is not on the thread, such as a reactive subscription that carries
+	 * the enclosing call's {@link RetryExecution#context()}.
+	 * @param enclosing the calls this one is started in; {@link RetryContext#capture()}
+	 * outside any gives an empty snapshot
+	 * @return the execution of one call
+	 */
+	public RetryExecution startExecution(RetryContext.Snapshot enclosing) {
+		Objects.requireNonNull(enclosing, "enclosing must not be null");
 		this.budget.recordFirstAttempt();
-		return new RetryExecution(this, this.config.maxAttempts());
+		return new RetryExecution(this, enclosing);
 	}
 
 	/**

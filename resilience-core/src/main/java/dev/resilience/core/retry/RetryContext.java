@@ -19,6 +19,11 @@ import java.util.concurrent.Callable;
  * ones, and a nested call's final failure reaches the capturing thread's calls even when it
  * comes back wrapped (as the cause of an {@code ExecutionException}, for instance).
  * <p>
+ * Asynchronous retrying calls ({@link Retry#startExecution()}) take part too: one started
+ * inside a retrying call is nested in it, and while each of its attempts starts, the code
+ * sees the calls it was started in and the asynchronous call itself as its context
+ * ({@link RetryExecution#context()}).
+ * <p>
  * Reading the context or entering and leaving it allocates nothing once a thread has been
  * that deep before; capturing a non-empty context and running a wrapped task do allocate.
  */
@@ -91,8 +96,15 @@ public final class RetryContext {
 
 		private final RetryNest.Frame[] standIns;
 
-		private Snapshot(RetryNest.Frame[] standIns) {
+		Snapshot(RetryNest.Frame[] standIns) {
 			this.standIns = standIns;
+		}
+
+		/**
+		 * @return the captured frames, outermost first; not to be modified
+		 */
+		RetryNest.Frame[] frames() {
+			return this.standIns;
 		}
 
 		/**
@@ -117,7 +129,7 @@ public final class RetryContext {
 		public Runnable wrap(Runnable task) {
 			Objects.requireNonNull(task, "task must not be null");
 			return () -> {
-				RetryNest previous = apply();
+				RetryNest previous = install();
 				try {
 					task.run();
 				}
@@ -135,7 +147,7 @@ public final class RetryContext {
 		public <V> Callable<V> wrap(Callable<V> task) {
 			Objects.requireNonNull(task, "task must not be null");
 			return () -> {
-				RetryNest previous = apply();
+				RetryNest previous = install();
 				try {
 					return task.call();
 				}
@@ -146,9 +158,25 @@ public final class RetryContext {
 		}
 
 		/**
+		 * Makes this snapshot the current thread's context until the returned scope is
+		 * closed, which restores the thread's own context: for code that runs inline, such
+		 * as the start of an asynchronous attempt.
+		 * <pre>{@code
+		 * try (RetryContext.Scope scope = snapshot.apply()) {
+		 *     return startTheAttempt();
+		 * }
+		 * }</pre>
+		 * @return the scope to close on the same thread
+		 */
+		public Scope apply() {
+			RetryNest previous = install();
+			return (previous != null) ? () -> restore(previous) : Scope.NOTHING;
+		}
+
+		/**
 		 * @return the thread's own nest, to restore, or null when nothing was replaced
 		 */
-		private RetryNest apply() {
+		private RetryNest install() {
 			RetryNest own = CURRENT.get();
 			if (this.standIns.length == 0 && own.depth() == 0) {
 				// An empty context over an empty one: nothing to replace, nothing to allocate.
@@ -170,6 +198,25 @@ public final class RetryContext {
 		public String toString() {
 			return "RetryContext.Snapshot[depth=" + depth() + ", attempt=" + currentAttempt() + "]";
 		}
+
+	}
+
+	/**
+	 * A snapshot {@linkplain Snapshot#apply() applied} to the current thread; closing it
+	 * restores the thread's own context.
+	 */
+	@FunctionalInterface
+	public interface Scope extends AutoCloseable {
+
+		/** A scope that replaced nothing. */
+		Scope NOTHING = () -> {
+		};
+
+		/**
+		 * Restores the context the thread had before the snapshot was applied.
+		 */
+		@Override
+		void close();
 
 	}
 

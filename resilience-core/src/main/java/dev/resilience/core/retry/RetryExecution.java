@@ -20,6 +20,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * starts), possibly from different threads handing over through a future or a scheduler,
  * which orders them. Only {@link #abandon} may race with them; the end of the call is
  * decided by a compare-and-set, so the call is counted exactly once either way.
+ * <p>
+ * An execution started inside other retrying calls (blocking or asynchronous, captured
+ * as a {@link RetryContext.Snapshot} when it starts) is nested in them as a blocking call
+ * would be: the outermost call's {@link NestedRetryMode} governs; under
+ * {@link NestedRetryMode#OUTERMOST} a nested execution makes one attempt, under
+ * {@link NestedRetryMode#INNERMOST} it does not retry what a call nested in it has already
+ * given up on, and what it gives up on is final for the calls around it. For calls nested
+ * in this one to find it, the caller starts each attempt under {@link #context()}.
  */
 public final class RetryExecution {
 
@@ -31,6 +39,20 @@ public final class RetryExecution {
 	private final int maxAttempts;
 
 	private final AtomicBoolean finished = new AtomicBoolean();
+
+	/** The calls this one was started in (stand-ins, or other executions' frames), then its own frame. */
+	private final RetryNest.Frame[] frames;
+
+	/** This call's own frame: where calls nested in it report what they gave up on. */
+	private final RetryNest.Frame frame;
+
+	/** Whether a failure is checked against the outcomes that nested calls gave up on. */
+	private final boolean checksFinal;
+
+	/** Built on first use: most executions nest nothing and never fail. */
+	private RetryContext.Snapshot context;
+
+	private RetryNest nest;
 
 	// Plain fields: the caller's hand-over between attempts orders them (see above).
 	// abandon() may read them racily; the worst outcome is an attempt counted in the wrong
@@ -45,9 +67,19 @@ public final class RetryExecution {
 
 	private List<Throwable> earlierErrors;
 
-	RetryExecution(Retry retry, int maxAttempts) {
+	RetryExecution(Retry retry, RetryContext.Snapshot enclosing) {
 		this.retry = retry;
-		this.maxAttempts = maxAttempts;
+		RetryNest.Frame[] outer = enclosing.frames();
+		int index = outer.length;
+		this.frames = java.util.Arrays.copyOf(outer, index + 1);
+		this.frame = new RetryNest.Frame(index);
+		// As on the blocking path: the outermost call's mode governs the nest.
+		NestedRetryMode mode = (index == 0) ? retry.config().nested() : outer[0].mode;
+		this.frame.enter(mode, index == 0 || mode != NestedRetryMode.OUTERMOST);
+		this.frame.attempt = 1;
+		this.frames[index] = this.frame;
+		this.maxAttempts = this.frame.mayRetry ? retry.config().maxAttempts() : 1;
+		this.checksFinal = mode == NestedRetryMode.INNERMOST;
 	}
 
 	/**
@@ -64,9 +96,11 @@ public final class RetryExecution {
 		}
 		lastError = error;
 		long minDelay = retry.minDelayBeforeRetry(error, attemptNumber, maxAttempts);
-		if (minDelay == Retry.NOT_RETRIED || finished.get() || !retry.acquireRetry()) {
+		if (minDelay == Retry.NOT_RETRIED || (checksFinal && nest().isFinalFailure(error)) || finished.get()
+				|| !retry.acquireRetry()) {
 			if (finish()) {
 				retry.failed(error, earlierErrors, null, attemptNumber);
+				reportFinal(error);
 			}
 			return STOP;
 		}
@@ -88,9 +122,11 @@ public final class RetryExecution {
 			}
 			return STOP;
 		}
-		if (attemptNumber >= maxAttempts || finished.get() || !retry.acquireRetry()) {
+		if (attemptNumber >= maxAttempts || (checksFinal && nest().isFinal(result)) || finished.get()
+				|| !retry.acquireRetry()) {
 			if (finish()) {
 				retry.finished(attemptNumber, false);
+				reportFinal(result);
 			}
 			return STOP;
 		}
@@ -127,6 +163,8 @@ public final class RetryExecution {
 		}
 		if (reason != null && lastError != null) {
 			retry.failed(lastError, earlierErrors, reason, attemptNumber);
+			// The call ends with its last failure: final for the calls around it.
+			reportFinal(lastError);
 		}
 		else {
 			retry.finished(attemptNumber, false);
@@ -145,6 +183,25 @@ public final class RetryExecution {
 		}
 		waiting = false;
 		attemptNumber++;
+		frame.attempt = attemptNumber;
+	}
+
+	/**
+	 * The retrying context of this call's current attempt: the calls it was started in
+	 * and this call itself. Start each attempt with it applied
+	 * ({@link RetryContext.Snapshot#apply()}), so that retrying calls started by the
+	 * attempt, blocking or asynchronous, are nested in this one and
+	 * {@link RetryContext#currentAttempt()} reads this call's attempt; or carry it to where
+	 * such calls start later (a reactive subscription) and start them with
+	 * {@link Retry#startExecution(RetryContext.Snapshot)}.
+	 * @return the context, the same object for the whole call
+	 */
+	public RetryContext.Snapshot context() {
+		if (context == null) {
+			// Racy but harmless: any two snapshots of the same frames are equivalent.
+			context = new RetryContext.Snapshot(frames);
+		}
+		return context;
 	}
 
 	/**
@@ -176,7 +233,30 @@ public final class RetryExecution {
 	}
 
 	private boolean finish() {
-		return finished.compareAndSet(false, true);
+		if (!finished.compareAndSet(false, true)) {
+			return false;
+		}
+		// Reports from calls nested in this one that still arrive are for a call that is over.
+		frame.retire();
+		return true;
+	}
+
+	private RetryNest nest() {
+		if (nest == null) {
+			nest = RetryNest.of(frames);
+		}
+		return nest;
+	}
+
+	/**
+	 * Tells the enclosing call that this one has given up on an outcome, so that it does not
+	 * retry it; only in an {@link NestedRetryMode#INNERMOST} nest, as on the blocking path.
+	 */
+	private void reportFinal(Object outcome) {
+		int index = frame.index;
+		if (index > 0 && frame.mode == NestedRetryMode.INNERMOST) {
+			frames[index - 1].rememberFinal(outcome);
+		}
 	}
 
 	@Override

@@ -7,7 +7,9 @@ package dev.resilience.core.retry;
  * part of a frame is guarded by the frame's lock.
  * <p>
  * Frames are reused from call to call, so entering and leaving a retrying call allocates
- * nothing once the thread has been as deep before.
+ * nothing once the thread has been as deep before. An asynchronous call
+ * ({@link RetryExecution}) has a frame of its own for its whole life instead, which it places
+ * above the frames it was started in while each attempt starts (through a snapshot).
  */
 final class RetryNest {
 
@@ -200,6 +202,14 @@ final class RetryNest {
 			}
 		}
 
+		/**
+		 * Ends the call of an asynchronous execution's own frame: reports still arriving
+		 * through stand-ins are dropped.
+		 */
+		void retire() {
+			this.generation++;
+		}
+
 		void leave() {
 			this.generation++;
 			this.attempt = 0;
@@ -209,12 +219,33 @@ final class RetryNest {
 		}
 
 		void rememberFinal(Object outcome) {
+			remember(outcome);
+			Object unwrapped = unwrapped(outcome);
+			if (unwrapped != outcome) {
+				// An asynchronous call sees a failure without the CompletionException or
+				// ExecutionException that a blocking join() wrapped it in.
+				remember(unwrapped);
+			}
+		}
+
+		private void remember(Object outcome) {
 			if (this.source != null) {
 				this.source.rememberFinalFrom(this.sourceGeneration, outcome);
 			}
 			else {
 				add(outcome);
 			}
+		}
+
+		private static Object unwrapped(Object outcome) {
+			Object current = outcome;
+			for (int i = 0; i < MAX_CAUSES
+					&& (current instanceof java.util.concurrent.CompletionException
+							|| current instanceof java.util.concurrent.ExecutionException)
+					&& ((Throwable) current).getCause() != null; i++) {
+				current = ((Throwable) current).getCause();
+			}
+			return current;
 		}
 
 		private void rememberFinalFrom(int generation, Object outcome) {
@@ -238,6 +269,11 @@ final class RetryNest {
 		}
 
 		boolean holdsFinal(Object outcome) {
+			if (this.source != null) {
+				// A stand-in keeps nothing: what is reported to it goes to the captured frame,
+				// which answers while its call lasts.
+				return this.source.generation == this.sourceGeneration && this.source.holdsFinal(outcome);
+			}
 			if (this.outcomeCount == 0) {
 				return false;
 			}
