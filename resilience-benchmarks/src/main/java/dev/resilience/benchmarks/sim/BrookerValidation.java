@@ -21,7 +21,8 @@ public final class BrookerValidation {
 	/** Requests per second of each client in the published set-up. */
 	public static final double RATE_PER_CLIENT = 10;
 
-	private static final long LATENCY_NANOS = Duration.ofMillis(10).toNanos();
+	/** How long the service takes to answer, success or failure. */
+	static final Duration LATENCY = Duration.ofMillis(10);
 
 	private BrookerValidation() {
 	}
@@ -71,7 +72,7 @@ public final class BrookerValidation {
 		SplittableRandom failures = root.split();
 		EventLoop loop = EventLoop.create();
 		Recorder recorder = Recorder.create(Duration.ofSeconds(1).toNanos(), duration.toNanos());
-		FlakyOrigin origin = FlakyOrigin.create(loop, LATENCY_NANOS, failureProbability, failures, recorder);
+		FlakyOrigin origin = FlakyOrigin.create(loop, LATENCY.toNanos(), failureProbability, failures, recorder);
 		ClientFleet fleet = ClientFleet.create(loop, policy, clients, processes, streams, origin, recorder, 0);
 		fleet.generateArrivals(ratePerSecond, duration.toNanos(), arrivals);
 		loop.runToCompletion();

@@ -1,6 +1,5 @@
 package dev.resilience.benchmarks.sim;
 
-import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,13 +34,13 @@ final class FleetStudy {
 	static final int[] TARGET_PROCESSES = { 1000, 100, 20, 10 };
 
 	/** Processes that each serve many clients: where the breaker's open period decides recovery. */
-	private static final int[] MANY_CLIENTS = { 100, 20, 10 };
+	static final int[] MANY_CLIENTS = { 100, 20, 10 };
 
-	/** Caller processes in the full-outage chart. */
-	private static final int[] CHART_PROCESSES = { 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1 };
+	/** The largest processes of the storm tables that still serve many clients each. */
+	private static final int[] LARGEST = { 20, 10 };
 
 	/** Budget floors compared: ten times the default, the default (1/s), none. */
-	private static final int[] FLOORS = { 10, 1, 0 };
+	static final int[] FLOORS = { 10, 1, 0 };
 
 	/** The breaker's default before its open period grew, as the SPEC states it: 30 s, fixed. */
 	static final CircuitBreakerConfig FORMER_DEFAULT = OurPolicies.fixedOpen(Duration.ofSeconds(30));
@@ -54,27 +53,19 @@ final class FleetStudy {
 			Duration.ofSeconds(30));
 
 	/** Open periods compared with the defaults, each at the default floor; none is a default. */
-	private static final List<CircuitBreakerConfig> OPEN_VARIANTS = List.of(FORMER_DEFAULT,
+	static final List<CircuitBreakerConfig> OPEN_VARIANTS = List.of(FORMER_DEFAULT,
 			OurPolicies.fixedOpen(Duration.ofSeconds(5)), ONE_SECOND_FIXED, DOUBLING,
 			OurPolicies.growingOpen(Duration.ofSeconds(1), 2, Duration.ofSeconds(60)),
 			OurPolicies.growingOpen(Duration.ofSeconds(2), 1.5, Duration.ofSeconds(30)),
 			OurPolicies.growingOpen(Duration.ofSeconds(2), 2, Duration.ofSeconds(30)));
 
-	/** Length of the full-outage runs. */
-	private static final Duration OUTAGE_DURATION = Duration.ofSeconds(60);
-
 	private static final double TARGET_AMPLIFICATION = 1.1;
 
 	private static final double TARGET_RECOVERY_SECONDS = 2;
 
-	private static final Color[] COLORS = { new Color(200, 40, 40), new Color(230, 140, 20),
-			new Color(30, 140, 60) };
-
 	private final Markdown markdown;
 
 	private final long seed;
-
-	private final Path directory;
 
 	private final StormScenario shortTrigger = StormScenario.postMortem(Duration.ofSeconds(1));
 
@@ -82,12 +73,12 @@ final class FleetStudy {
 
 	private final Map<String, StormResult> storms = new HashMap<>();
 
-	private final Map<String, Double> outages = new HashMap<>();
+	private final FullOutageStudy outage;
 
 	FleetStudy(Markdown markdown, long seed, Path directory) {
 		this.markdown = markdown;
 		this.seed = seed;
-		this.directory = directory;
+		this.outage = new FullOutageStudy(markdown, seed, directory, shortTrigger);
 	}
 
 	/**
@@ -125,17 +116,25 @@ final class FleetStudy {
 		RetryBudgetConfig budget = RetryBudgetConfig.defaults();
 		markdown.line("## " + section + ". Caller processes, the budget's floor and the breaker's open period");
 		markdown.line();
+		CircuitBreakerConfig breakerDefaults = CircuitBreakerConfig.defaults();
+		double window = budget.window().toSeconds();
+		double perClient = rate / clients;
+		double earned = budget.ratio() * perClient * window;
 		markdown.line("The library keeps one retry budget and one circuit breaker per instance name **per process**. "
 				+ "A budget earns `ratio` = " + budget.ratio() + " token per first attempt over a "
-				+ budget.window().toSeconds() + " s window, and never allows fewer than "
+				+ budget.window().toSeconds() + " s window, and while its retries work it never allows fewer than "
 				+ "`min-retries-per-second` x window retries per window (the floor, a minimum, not an addition: "
 				+ "max(floor x window, ratio x first attempts) tokens; default " + OurPolicies.DEFAULT_FLOOR
-				+ "/s, so " + (int) (OurPolicies.DEFAULT_FLOOR * budget.window().toSeconds()) + " tokens). With "
-				+ (int) clients + " processes of one client each, every budget sees " + number(rate / clients, 1)
-				+ " requests/s: it earns " + number(budget.ratio() * rate / clients * budget.window().toSeconds(), 1)
-				+ " token per window and the floor dwarfs that, so the budget never binds; every breaker sees "
-				+ "so few calls that it opens late, on stale windows. In a real deployment a process serves many "
-				+ "requests: with 20 or 10 caller processes each budget and breaker sees 20 or 40 requests/s.");
+				+ "/s, so " + (int) (OurPolicies.DEFAULT_FLOOR * window) + " tokens). A call that fails although it "
+				+ "retried suspends the floor, and the process's next successful attempt restores it; while it is "
+				+ "suspended only what the ratio earns counts. With " + String.format(Locale.ROOT, "%,d", (int) clients)
+				+ " processes of one client each, every budget sees " + number(perClient, 1) + " requests/s: it earns "
+				+ number(earned, 1) + " token per window"
+				+ ((earned < 1) ? ", on average less than one retry, so nearly all its retries come from its floor" : "")
+				+ "; every breaker must record " + breakerDefaults.minimumCalls() + " attempts before it may open, "
+				+ number(breakerDefaults.minimumCalls() / perClient, 0) + " s of one client's requests without "
+				+ "retries, so it opens late, on stale windows. In a real deployment a process serves many "
+				+ "requests: with " + manyClientsRates() + ".");
 		markdown.line();
 		CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
 		markdown.line("Each cell: recovery to 95% goodput after the trigger's end, then the peak load (attempts at "
@@ -152,8 +151,22 @@ final class FleetStudy {
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			writeMatrix(scenario);
 		}
-		writeOutage();
+		outage.write();
 		writeFindings();
+	}
+
+	/** @return {@code 20 or 10 caller processes each budget and breaker sees 20 or 40 requests/s} */
+	private String manyClientsRates() {
+		List<String> counts = new ArrayList<>();
+		List<String> rates = new ArrayList<>();
+		for (int processes : StormReport.PROCESS_MODELS) {
+			if (processes < shortTrigger.clients()) {
+				counts.add(Integer.toString(processes));
+				rates.add(number(shortTrigger.ratePerSecond() / processes, 0));
+			}
+		}
+		return String.join(" or ", counts) + " caller processes each budget and breaker sees "
+				+ String.join(" or ", rates) + " requests/s";
 	}
 
 	private void writeMatrix(StormScenario scenario) {
@@ -198,67 +211,6 @@ final class FleetStudy {
 		return policies;
 	}
 
-	/**
-	 * @return attempts per request when every attempt fails at once, the storm's traffic
-	 * spread over {@code processes}
-	 */
-	private double outageLoad(Policy policy, int processes) {
-		return outages.computeIfAbsent(policy.name() + '|' + processes, (key) -> BrookerValidation
-			.run(policy, 1.0, shortTrigger.clients(), processes, shortTrigger.ratePerSecond(), OUTAGE_DURATION, seed)
-			.load());
-	}
-
-	private void writeOutage() throws IOException {
-		double rate = shortTrigger.ratePerSecond();
-		int maxAttempts = RetryConfig.defaults().maxAttempts();
-		double ratio = RetryBudgetConfig.defaults().ratio();
-		markdown.line("**Full outage.** The same " + (int) rate + " requests/s, but every attempt fails at once (an "
-				+ "origin answering errors in 10 ms, p = 1), for " + OUTAGE_DURATION.toSeconds()
-				+ " s; load = attempts per request over the whole run. Without a breaker only the budget bounds "
-				+ "the load; in steady state it allows max(ratio x r, floor) retries per second to a process of r "
-				+ "requests/s, so the load tends to min(" + maxAttempts + ", 1 + max(" + ratio + ", floor / r)) "
-				+ "(the formula rows; the simulated rows start with a bucket holding only the floor, so they "
-				+ "may sit a little lower). With a breaker, what passes is what it lets through before it opens "
-				+ "and its rounds of probes, so the shorter its open periods, the more.");
-		markdown.line();
-		StringBuilder header = new StringBuilder("| policy |");
-		StringBuilder rule = new StringBuilder("|---|");
-		for (int processes : PROCESSES) {
-			header.append(' ').append(processes(processes)).append(" (").append(number(rate / processes, 1))
-				.append("/s each) |");
-			rule.append("---:|");
-		}
-		markdown.line(header.toString());
-		markdown.line(rule.toString());
-		List<Policy> policies = new ArrayList<>();
-		for (CircuitBreakerConfig breaker : new CircuitBreakerConfig[] { null, CircuitBreakerConfig.defaults() }) {
-			for (int floor : FLOORS) {
-				policies.add(OurPolicies.of(floor, breaker));
-			}
-		}
-		for (CircuitBreakerConfig breaker : OPEN_VARIANTS) {
-			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
-		}
-		for (Policy policy : policies) {
-			StringBuilder row = new StringBuilder("| " + policy.name() + " |");
-			for (int processes : PROCESSES) {
-				row.append(' ').append(times(outageLoad(policy, processes))).append(" |");
-			}
-			markdown.line(row.toString());
-		}
-		for (int floor : FLOORS) {
-			StringBuilder formula = new StringBuilder("| formula, floor " + floor + " |");
-			for (int processes : PROCESSES) {
-				formula.append(' ').append(times(outageFormula(maxAttempts, ratio, floor, rate / processes))).append(" |");
-			}
-			markdown.line(formula.toString());
-		}
-		markdown.line();
-		writeOutageChart(rate, maxAttempts, ratio);
-		markdown.line("![full-outage load vs requests per process](full-outage.png)");
-		markdown.line();
-	}
-
 	private void writeFindings() {
 		markdown.line("What the tables show:");
 		markdown.line();
@@ -272,21 +224,99 @@ final class FleetStudy {
 
 	private String tinyCallersFinding() {
 		RetryBudgetConfig budget = RetryBudgetConfig.defaults();
-		double window = budget.window().toSeconds();
-		double perClient = shortTrigger.ratePerSecond() / shortTrigger.clients();
-		int retries = RetryConfig.defaults().maxAttempts() - 1;
-		double wanted = perClient * window * retries;
-		double earned = budget.ratio() * perClient * window;
-		double passed = (outageLoad(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, null), shortTrigger.clients()) - 1)
-				/ retries;
-		return "- **One client per process: the floor decides, not the budget.** In the full outage without a "
-				+ "breaker the default floor (" + number(OurPolicies.DEFAULT_FLOOR * window, 0) + " tokens a "
-				+ "window, against the ~" + number(wanted, 0) + " retries a client of " + number(perClient, 1)
-				+ " requests/s wants when every attempt fails) lets " + Markdown.percent(passed, 0)
-				+ " of the retries through; floor 0 allows only what the ratio earns, " + number(earned, 1)
-				+ " token a window" + ((earned < 1) ? ", never a whole one, so no retry at all" : "")
-				+ ". Per-process budgets cannot bound the retries of a fleet of tiny callers; only their breakers, "
-				+ "or a budget shared further up, can.";
+		int tiniest = PROCESSES[0];
+		double perProcess = shortTrigger.ratePerSecond() / tiniest;
+		double earned = budget.ratio() * perProcess * budget.window().toSeconds();
+		int maxAttempts = RetryConfig.defaults().maxAttempts();
+		Policy defaults = defaults();
+		Policy floorZero = OurPolicies.of(0, CircuitBreakerConfig.defaults());
+		List<StormScenario> scenarios = List.of(shortTrigger, longTrigger);
+		List<String> costs = new ArrayList<>();
+		boolean costsRecovery = true;
+		for (StormScenario scenario : scenarios) {
+			double cost = seconds(storm(scenario, defaults, tiniest)) - seconds(storm(scenario, floorZero, tiniest));
+			costsRecovery &= cost > 0 && Double.isFinite(cost);
+			costs.add(number(cost, 1) + " s");
+		}
+		StringBuilder text = new StringBuilder("- **One client per process: the floor's retries before its suspension"
+				+ (costsRecovery ? " cost " + String.join(" and ", costs) + " of recovery.** " : ".** ")
+				+ "A process of " + number(perProcess, 1) + " requests/s earns " + number(earned, 1)
+				+ " token a window, so with floor 0 it " + ((earned < 1) ? "seldom retries" : "retries what it earns")
+				+ ": floor 0 with the default breaker recovers in " + both(scenarios, floorZero, tiniest, false)
+				+ ", peak "
+				+ both(scenarios, floorZero, tiniest, true) + ", against "
+				+ both(scenarios, Policies.noRetry(), shortTrigger.clients(), false) + " with no retry at all. With a "
+				+ "floor, its retries depend on how soon it learns that they fail. In the full outage an attempt "
+				+ "fails in " + FullOutageStudy.millis(BrookerValidation.LATENCY) + ", so its first call that retried "
+				+ "fails within a fraction of a second and suspends the floor: the default floor costs "
+				+ number(outage.floorRetriesPerProcess(OurPolicies.DEFAULT_FLOOR, tiniest), 1)
+				+ " retries per process over the run (" + times(outage.load(OurPolicies.of(OurPolicies.DEFAULT_FLOOR,
+						null), tiniest))
+				+ " against " + times(outage.load(OurPolicies.of(0, null), tiniest)) + " with floor 0, no breaker). In "
+				+ "the storms an attempt fails only at its " + OurPolicies.seconds(shortTrigger.timeout())
+				+ " time-out, so a failing call gives up at least "
+				+ OurPolicies.seconds(shortTrigger.timeout().multipliedBy(maxAttempts)) + " after it started, and "
+				+ "every call the process starts meanwhile retries on the floor too: the default floor makes "
+				+ extraRetries(scenarios, OurPolicies.DEFAULT_FLOOR, tiniest) + " more retries per process than floor 0 "
+				+ "in the " + triggers(scenarios) + " storms ("
+				+ (extraRetries(scenarios, 10, tiniest).equals(extraRetries(scenarios, OurPolicies.DEFAULT_FLOOR,
+						tiniest)) ? "as many with floor 10" : "floor 10: " + extraRetries(scenarios, 10, tiniest))
+				+ "), and with it the load peaks at "
+				+ both(scenarios, defaults, tiniest, true) + " and the fleet recovers in "
+				+ both(scenarios, defaults, tiniest, false) + " (without breakers: "
+				+ both(scenarios, OurPolicies.of(OurPolicies.DEFAULT_FLOOR, null), tiniest, false) + ").");
+		if (earned < 1) {
+			text.append(" Per-process budgets cannot bound the first retries of a fleet of tiny callers; floor 0 does, "
+					+ "but then such a process almost never retries a sporadic failure either, the very case the "
+					+ "floor exists for.");
+		}
+		return text.toString();
+	}
+
+	/** @return {@code 2.6 s and 34.0 s}: recoveries, or peaks, of a policy in the scenarios */
+	private String both(List<StormScenario> scenarios, Policy policy, int processes, boolean peak) {
+		List<String> values = new ArrayList<>();
+		for (StormScenario scenario : scenarios) {
+			StormResult result = storm(scenario, policy, processes);
+			values.add(peak ? times(result.peakAmplification()) : recovery(result.recoverySeconds()));
+		}
+		return String.join(" and ", values);
+	}
+
+	/** @return {@code 3.4 and 3.3}: retries per process a floor adds to floor 0's, with the default breaker */
+	private String extraRetries(List<StormScenario> scenarios, int floor, int processes) {
+		List<String> values = new ArrayList<>();
+		for (StormScenario scenario : scenarios) {
+			long with = retries(storm(scenario, OurPolicies.of(floor, CircuitBreakerConfig.defaults()), processes));
+			long without = retries(storm(scenario, OurPolicies.of(0, CircuitBreakerConfig.defaults()), processes));
+			values.add(number((double) (with - without) / processes, 1));
+		}
+		return String.join(" and ", values);
+	}
+
+	/**
+	 * @return the retries a one-layer policy's budget granted in a run: every attempt made,
+	 * sent or refused by the breaker, beyond the first attempts
+	 */
+	private static long retries(StormResult result) {
+		Recorder recorder = result.recorder();
+		return recorder.total(Recorder.Series.ORIGIN_ATTEMPTS) + recorder.total(Recorder.Series.REJECTED)
+				- recorder.total(Recorder.Series.OFFERED);
+	}
+
+	/** @return {@code 1 s and 10 s} */
+	private static String triggers(List<StormScenario> scenarios) {
+		List<String> values = new ArrayList<>();
+		for (StormScenario scenario : scenarios) {
+			values.add(OurPolicies.seconds(scenario.slowdown().duration()));
+		}
+		return String.join(" and ", values);
+	}
+
+	/** @return the recovery in seconds, infinite when the run never recovered */
+	private static double seconds(StormResult result) {
+		OptionalDouble seconds = result.recoverySeconds();
+		return seconds.isPresent() ? seconds.getAsDouble() : Double.POSITIVE_INFINITY;
 	}
 
 	private String openPeriodFinding() {
@@ -314,7 +344,12 @@ final class FleetStudy {
 			text.append("with 1,000 single-client processes it recovers in ")
 				.append(recovery(storm(shortTrigger, oneSecond, 1000).recoverySeconds()))
 				.append(" and ")
-				.append(recovery(storm(longTrigger, oneSecond, 1000).recoverySeconds()));
+				.append(recovery(storm(longTrigger, oneSecond, 1000).recoverySeconds()))
+				.append(" (the defaults ")
+				.append(recovery(storm(shortTrigger, defaults, 1000).recoverySeconds()))
+				.append(" and ")
+				.append(recovery(storm(longTrigger, defaults, 1000).recoverySeconds()))
+				.append(')');
 		}
 		text.append(", and in the full outage it sends ")
 			.append(outages(oneSecond))
@@ -324,8 +359,10 @@ final class FleetStudy {
 			.append(OurPolicies.openPeriodName(FORMER_DEFAULT))
 			.append("` ")
 			.append(outages(former))
-			.append("). At 10-20 processes the floor changes the defaults' recovery by at most ")
-			.append(number(floorSpread(new int[] { 20, 10 }), 1))
+			.append("). At ")
+			.append(processRange(LARGEST))
+			.append(" processes the floor changes the defaults' recovery by at most ")
+			.append(number(floorSpread(LARGEST), 1))
 			.append(" s.");
 		return text.toString();
 	}
@@ -334,7 +371,13 @@ final class FleetStudy {
 		CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
 		Duration slowdown = longTrigger.slowdown().duration();
 		Policy doubling = doubling();
-		return "- **How fast the open period grows decides how long a longer slowdown lingers.** A breaker whose "
+		boolean slower = true;
+		for (int processes : MANY_CLIENTS) {
+			slower &= seconds(storm(longTrigger, doubling, processes)) > seconds(
+					storm(longTrigger, defaults(), processes));
+		}
+		return "- **" + (slower ? "How fast the open period grows decides how long a longer slowdown lingers."
+				: "How fast the open period grows.") + "** A breaker whose "
 				+ "rounds of probes all fail is, " + slowdown.toSeconds() + " s after it first opened (the length "
 				+ "of the long slowdown), in a period of " + OurPolicies.seconds(periodInForce(DOUBLING, slowdown))
 				+ " growing x" + number(DOUBLING.openDurationMultiplier(), 0) + " from "
@@ -353,7 +396,7 @@ final class FleetStudy {
 				+ (sameOutage(DOUBLING, OurPolicies.growingOpen(DOUBLING.openDuration(),
 						DOUBLING.openDurationMultiplier(), Duration.ofSeconds(60)))
 								? " Whether the maximum is 30 s or 60 s makes no difference within the "
-										+ OUTAGE_DURATION.toSeconds() + " s outage above."
+										+ FullOutageStudy.DURATION.toSeconds() + " s outage above."
 								: "");
 	}
 
@@ -361,42 +404,45 @@ final class FleetStudy {
 		Policy floorTen = OurPolicies.of(10, null);
 		Policy defaultFloor = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, null);
 		Policy floorZero = OurPolicies.of(0, null);
-		StringBuilder text = new StringBuilder("- **Without a breaker the floor decides whether the budget prevents a "
-				+ "collapse.** Metastable runs without a breaker: floor 10 " + metastableAt(floorTen)
-				+ "; the default floor of " + OurPolicies.DEFAULT_FLOOR + " " + metastableAt(defaultFloor)
-				+ "; floor 0 " + metastableAt(floorZero) + ".");
 		double ratio = RetryBudgetConfig.defaults().ratio();
-		int same = 0;
-		for (int i = PROCESSES.length - 1; i >= 0; i--) {
-			int processes = PROCESSES[i];
-			if (!sameRecovery(defaultFloor, floorZero, processes)) {
-				break;
+		// Cells of a floor above 0 without a breaker, split by whether the ratio earns at least
+		// the floor: the largest gap in recovery to floor 0 in each part.
+		double earnsFloor = 0;
+		double exceedsRatio = 0;
+		boolean exceedsNever = false;
+		for (int floor : FLOORS) {
+			if (floor == 0) {
+				continue;
 			}
-			same = processes;
-		}
-		if (same > 1) {
-			text.append(" The default floor is a minimum that a process of ")
-				.append(number(OurPolicies.DEFAULT_FLOOR / ratio, 0))
-				.append(" requests/s or more already earns, so from ")
-				.append(same)
-				.append(" processes down it recovers exactly as floor 0 does.");
-			int next = 0;
 			for (int processes : PROCESSES) {
-				if (processes > same) {
-					next = processes;
+				boolean earns = ratio * shortTrigger.ratePerSecond() / processes >= floor;
+				for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
+					double gap = seconds(storm(scenario, OurPolicies.of(floor, null), processes))
+							- seconds(storm(scenario, floorZero, processes));
+					if (earns) {
+						earnsFloor = Math.max(earnsFloor, Math.abs(gap));
+					}
+					else if (Double.isInfinite(gap)) {
+						exceedsNever = true;
+					}
+					else {
+						exceedsRatio = Math.max(exceedsRatio, gap);
+					}
 				}
 			}
-			double perProcess = shortTrigger.ratePerSecond() / next;
-			if (next > 0 && ratio * perProcess < OurPolicies.DEFAULT_FLOOR) {
-				text.append(" At ")
-					.append(String.format(Locale.ROOT, "%,d", next))
-					.append(" processes (")
-					.append(number(perProcess, 1))
-					.append(" requests/s each) the floor still exceeds the ")
-					.append(number(ratio * perProcess, 1))
-					.append(" retries/s the ratio earns.");
-			}
 		}
+		boolean lengthens = exceedsNever || exceedsRatio > earnsFloor;
+		StringBuilder text = new StringBuilder("- **" + (lengthens
+				? "Without a breaker, a floor above what the ratio earns lengthens recovery.**"
+				: "Without a breaker, the floor.**")
+				+ " Metastable runs without a breaker: floor 10 " + metastableAt(floorTen) + "; the default floor of "
+				+ OurPolicies.DEFAULT_FLOOR + " " + metastableAt(defaultFloor) + "; floor 0 " + metastableAt(floorZero)
+				+ ". While its floor is in force a process may retry floor x window times a window whatever it "
+				+ "earns, and it is in force until one of the process's calls that retried has failed, and again "
+				+ "from its next success. Where a process's ratio earns at least the floor (floor f <= ratio x r), "
+				+ "recovery is within " + number(earnsFloor, 1) + " s of floor 0's; where the floor is larger, up to "
+				+ number(exceedsRatio, 1) + " s longer");
+		text.append(exceedsNever ? ", or never." : ".");
 		return text.toString();
 	}
 
@@ -405,7 +451,7 @@ final class FleetStudy {
 		double lowest = Double.MAX_VALUE;
 		double highest = 0;
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
-			for (int processes : new int[] { 20, 10 }) {
+			for (int processes : LARGEST) {
 				double peak = storm(scenario, floorZero, processes).peakAmplification();
 				lowest = Math.min(lowest, peak);
 				highest = Math.max(highest, peak);
@@ -414,11 +460,13 @@ final class FleetStudy {
 		RetryBudgetConfig budget = RetryBudgetConfig.defaults();
 		double onePeak = Math.max(storm(shortTrigger, floorZero, 1).peakAmplification(),
 				storm(longTrigger, floorZero, 1).peakAmplification());
-		return "- **With 10-20 processes the first second after the trigger peaks at " + range(lowest, highest, 2, "x")
+		return "- **With " + processRange(LARGEST) + " processes the first second after the trigger peaks at "
+				+ range(lowest, highest, 2, "x")
 				+ ", even with floor 0**: a " + budget.window().toSeconds() + " s window saves ratio x window = "
 				+ number(budget.ratio() * budget.window().toSeconds(), 0) + " s of a process's traffic in tokens, "
 				+ "spent as the failures start (one process, whose breaker opens first, peaks at " + times(onePeak)
-				+ "). Averaged over a window, the load stays within 1 + max(ratio, floor / r).";
+				+ "). Averaged over a window, a process's load stays within 1 + max(ratio, floor / r), and within "
+				+ "1 + ratio while its floor is suspended.";
 	}
 
 	/**
@@ -470,17 +518,7 @@ final class FleetStudy {
 		Policy first = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, one);
 		Policy second = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, other);
 		for (int processes : PROCESSES) {
-			if (outageLoad(first, processes) != outageLoad(second, processes)) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	private boolean sameRecovery(Policy one, Policy other, int processes) {
-		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
-			if (!storm(scenario, one, processes).recoverySeconds()
-				.equals(storm(scenario, other, processes).recoverySeconds())) {
+			if (outage.load(first, processes) != outage.load(second, processes)) {
 				return false;
 			}
 		}
@@ -554,7 +592,7 @@ final class FleetStudy {
 
 	/** @return the full-outage loads of a policy with 1,000 and 100 processes */
 	private String outages(Policy policy) {
-		return times(outageLoad(policy, 1000)) + " with 1,000 processes and " + times(outageLoad(policy, 100))
+		return times(outage.load(policy, 1000)) + " with 1,000 processes and " + times(outage.load(policy, 100))
 				+ " with 100";
 	}
 
@@ -586,43 +624,6 @@ final class FleetStudy {
 		return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
 	}
 
-	private void writeOutageChart(double rate, int maxAttempts, double ratio) throws IOException {
-		Chart chart = Chart.of("Full outage, budget alone (no breaker): " + (int) rate + " requests/s over P processes",
-				"log10(P): 0 = one process of " + (int) rate + "/s, 3 = 1,000 processes of " + rate / 1000 + "/s",
-				"attempts per request");
-		double[] xs = new double[CHART_PROCESSES.length];
-		for (int i = 0; i < xs.length; i++) {
-			xs[i] = Math.log10(CHART_PROCESSES[i]);
-		}
-		double[] fine = new double[61];
-		for (int i = 0; i < fine.length; i++) {
-			fine[i] = 3.0 * i / (fine.length - 1);
-		}
-		for (int fi = 0; fi < FLOORS.length; fi++) {
-			int floor = FLOORS[fi];
-			Policy policy = OurPolicies.of(floor, null);
-			double[] loads = new double[xs.length];
-			for (int i = 0; i < xs.length; i++) {
-				loads[i] = outageLoad(policy, CHART_PROCESSES[i]);
-			}
-			double[] formula = new double[fine.length];
-			for (int i = 0; i < fine.length; i++) {
-				formula[i] = outageFormula(maxAttempts, ratio, floor, rate / Math.pow(10, fine[i]));
-			}
-			chart.add("floor " + floor + " formula", COLORS[fi], Chart.Style.LINE, fine, formula);
-			chart.add("floor " + floor + " simulated", COLORS[fi], Chart.Style.POINTS, xs, loads);
-		}
-		Chart.writeGrid(List.of(chart), 1, 900, 420, directory.resolve("full-outage.png"));
-	}
-
-	/**
-	 * @return the steady-state load of a full outage with the budget alone: every request
-	 * makes one first attempt and as many retries as {@code max(ratio x r, floor)} allows
-	 */
-	private static double outageFormula(int maxAttempts, double ratio, int floor, double perProcess) {
-		return Math.min(maxAttempts, 1 + Math.max(ratio, floor / perProcess));
-	}
-
 	void writeTargets(int section) {
 		markdown.line("## " + section + ". The library's targets, with its defaults");
 		markdown.line();
@@ -650,7 +651,7 @@ final class FleetStudy {
 			StringBuilder line = new StringBuilder(
 					"| full outage <= " + times(TARGET_AMPLIFICATION) + " (" + row[0] + ") |");
 			for (int processes : TARGET_PROCESSES) {
-				line.append(' ').append(verdict(outageLoad(policy, processes), TARGET_AMPLIFICATION)).append(" |");
+				line.append(' ').append(verdict(outage.load(policy, processes), TARGET_AMPLIFICATION)).append(" |");
 			}
 			markdown.line(line.toString());
 		}
@@ -720,8 +721,8 @@ final class FleetStudy {
 			.append(" with `")
 			.append(formerName)
 			.append("` (1 s and 10 s trigger).");
-		double defaultsOutage = outageLoad(defaults, 1000);
-		double formerOutage = outageLoad(former, 1000);
+		double defaultsOutage = outage.load(defaults, 1000);
+		double formerOutage = outage.load(former, 1000);
 		if (defaultsOutage > TARGET_AMPLIFICATION && formerOutage <= TARGET_AMPLIFICATION) {
 			closing.append(" The growing period costs the full-outage target with 1,000 single-client processes (")
 				.append(times(defaultsOutage))
@@ -729,7 +730,7 @@ final class FleetStudy {
 				.append(times(formerOutage))
 				.append("): each of those breakers sees one call every few seconds, opens late and is probed after "
 						+ "short periods at first, so in the ")
-				.append(OUTAGE_DURATION.toSeconds())
+				.append(FullOutageStudy.DURATION.toSeconds())
 				.append(" s outage it lets more attempts through.");
 		}
 		markdown.line(closing.toString());
@@ -741,7 +742,7 @@ final class FleetStudy {
 				&& result.recoverySeconds().getAsDouble() <= TARGET_RECOVERY_SECONDS;
 	}
 
-	private static String processes(int count) {
+	static String processes(int count) {
 		return count + ((count == 1) ? " process" : " processes");
 	}
 

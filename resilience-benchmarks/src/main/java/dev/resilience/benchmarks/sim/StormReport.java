@@ -14,6 +14,7 @@ import java.util.Locale;
 import dev.resilience.benchmarks.sim.Recorder.Series;
 import dev.resilience.benchmarks.sim.ours.OurPolicies;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.retry.RetryBudgetConfig;
 
 import static dev.resilience.benchmarks.sim.Markdown.number;
 import static dev.resilience.benchmarks.sim.Markdown.percent;
@@ -182,26 +183,8 @@ public final class StormReport {
 		markdown.line();
 		markdown.line("Largest relative error: " + percent(worst, 2) + " - **" + (valid ? "PASSED" : "FAILED") + "**.");
 		markdown.line();
-		double perClient = BrookerValidation.RATE_PER_CLIENT;
-		int last = VALIDATION_P.length - 1;
-		StringBuilder atFullFailure = new StringBuilder();
-		for (int bi = 0; bi < bucketPolicies.size(); bi++) {
-			atFullFailure.append((bi == 0) ? "" : ", ")
-				.append(times(simulated[VALIDATION_RETRIES.length + bi][last]))
-				.append(" with floor ")
-				.append(VALIDATION_FLOORS[bi]);
-		}
-		markdown.line("The `budget, floor f` columns are up to 3 immediate retries limited by the library's real "
-				+ "`RetryBudget` (ratio 0.1, window 10 s, floor f retries/s), one budget per client, no breaker. "
-				+ "Brooker's token bucket holds the load near 1.1x at high p; at p = 1 the library's budget gives "
-				+ atFullFailure + ". So **the ~1.1x holds with floor 0** (a little under 1.1x because the first "
-				+ "window starts with an empty bucket). The floor is a minimum, not an addition: a client that "
-				+ "fails every call settles near 1 + max(0.1, f / r), r its own requests per second: here "
-				+ number(perClient, 0) + "/s per client gives " + times(1 + Math.max(0.1, 1 / perClient))
-				+ " with floor 1 (the default; it equals what the ratio earns) and "
-				+ times(1 + Math.max(0.1, 10 / perClient)) + " with floor 10. The ~1.1x holds for a floor f "
-				+ "whenever f is at most 0.1 x the requests per second of one budget (one process); section 4 "
-				+ "follows this up.");
+		double[][] budgetLoads = Arrays.copyOfRange(simulated, VALIDATION_RETRIES.length, simulated.length);
+		markdown.line(budgetParagraph(budgetLoads));
 		markdown.line();
 		Chart chart = Chart.of("Load per request vs failure probability", "failure probability p",
 				"attempts per request");
@@ -230,6 +213,123 @@ public final class StormReport {
 		return valid;
 	}
 
+	/**
+	 * @param loads per budget floor of {@link #VALIDATION_FLOORS}, the simulated load per
+	 * value of {@link #VALIDATION_P}
+	 * @return the paragraph on the budget columns, every figure and claim taken from them
+	 */
+	private static String budgetParagraph(double[][] loads) {
+		RetryBudgetConfig budget = RetryBudgetConfig.defaults();
+		double ratio = budget.ratio();
+		double perClient = BrookerValidation.RATE_PER_CLIENT;
+		int last = VALIDATION_P.length - 1;
+		double bound = 1 + ratio;
+		StringBuilder text = new StringBuilder("The `budget, floor f` columns are up to "
+				+ VALIDATION_RETRIES[VALIDATION_RETRIES.length - 1] + " immediate retries limited by the library's "
+				+ "real `RetryBudget` (ratio " + ratio + ", window " + budget.window().toSeconds()
+				+ " s, floor f retries/s), one budget per client, no breaker. Brooker's token bucket holds the load "
+				+ "near " + number(bound, 1) + "x at high p. The library's budget suspends its floor when a call fails "
+				+ "although it retried and restores it at the next successful attempt, so at p = 1, where no "
+				+ "attempt succeeds, only the ratio counts: ");
+		boolean allAlike = true;
+		double highest = 0;
+		List<String> atFullFailure = new ArrayList<>();
+		List<String> floors = new ArrayList<>();
+		for (int fi = 0; fi < VALIDATION_FLOORS.length; fi++) {
+			atFullFailure.add(times(loads[fi][last]) + " with floor " + VALIDATION_FLOORS[fi]);
+			floors.add(Integer.toString(VALIDATION_FLOORS[fi]));
+			allAlike &= times(loads[fi][last]).equals(times(loads[0][last]));
+			highest = Math.max(highest, loads[fi][last]);
+		}
+		text.append(allAlike ? times(loads[0][last]) + " with floors " + and(floors) + " alike" : and(atFullFailure));
+		if (withinRatio(highest, bound) && !times(highest).equals(times(bound))) {
+			text.append(", a little under ").append(times(bound)).append(" because the first window starts with an "
+					+ "empty bucket");
+		}
+		text.append(". ");
+		List<String> unsuspended = new ArrayList<>();
+		for (int floor : VALIDATION_FLOORS) {
+			if (floor / perClient > ratio) {
+				unsuspended.add(times(Math.min(VALIDATION_RETRIES[VALIDATION_RETRIES.length - 1] + 1,
+						1 + floor / perClient)) + " with floor " + floor);
+			}
+		}
+		if (!unsuspended.isEmpty()) {
+			text.append("A floor that stayed in force would hold a client of r = ").append(number(perClient, 0))
+				.append(" requests/s at 1 + max(").append(ratio).append(", f / r) there: ")
+				.append(String.join(", ", unsuspended))
+				.append(". ");
+		}
+		// Below p = 1 successes restore the floor between the calls that fail after retrying:
+		// a floor up to what the ratio earns changes little, a larger one lets retries through.
+		List<String> small = new ArrayList<>();
+		boolean smallWithin = true;
+		List<String> large = new ArrayList<>();
+		boolean largeExceeds = true;
+		for (int fi = 0; fi < VALIDATION_FLOORS.length; fi++) {
+			int floor = VALIDATION_FLOORS[fi];
+			int peak = 0;
+			for (int pi = 0; pi < VALIDATION_P.length; pi++) {
+				peak = (loads[fi][pi] > loads[fi][peak]) ? pi : peak;
+			}
+			if (floor <= ratio * perClient) {
+				small.add(times(loads[fi][peak]) + " with floor " + floor);
+				smallWithin &= withinRatio(loads[fi][peak], bound);
+				continue;
+			}
+			largeExceeds &= peak < last && !withinRatio(loads[fi][peak], bound);
+			boolean fallsBack = true;
+			for (int pi = peak + 1; pi < VALIDATION_P.length; pi++) {
+				fallsBack &= loads[fi][pi] <= loads[fi][pi - 1];
+			}
+			large.add("floor " + floor + " up to " + times(loads[fi][peak]) + " at p = " + number(VALIDATION_P[peak], 2)
+					+ (fallsBack ? ", falling back to " + times(loads[fi][last]) + " at p = 1 as the calls that fail "
+							+ "after retrying come to outnumber the successes that restore it"
+							: ", then " + times(loads[fi][last]) + " at p = 1"));
+		}
+		text.append("Below p = 1 successes restore the floor between the calls that fail after retrying. ");
+		double earned = ratio * perClient;
+		if (!small.isEmpty()) {
+			String defaultFloor = (OurPolicies.DEFAULT_FLOOR == earned) ? "equals what the ratio earns"
+					: (OurPolicies.DEFAULT_FLOOR < earned) ? "is less than what the ratio earns"
+							: "is more than what the ratio earns";
+			text.append("With a floor of at most ratio x r (").append(number(earned, 0))
+				.append((earned == 1) ? " retry/s" : " retries/s")
+				.append(" here; the default floor of ")
+				.append(OurPolicies.DEFAULT_FLOOR)
+				.append(' ')
+				.append(defaultFloor)
+				.append(") the load stays at most ")
+				.append(and(small))
+				.append(", at every p")
+				.append(smallWithin ? ": **the ~" + number(bound, 1) + "x holds**" : "")
+				.append(". ");
+		}
+		if (!large.isEmpty()) {
+			text.append(largeExceeds ? "A larger floor lets more retries through where successes and failures mix: "
+					: "A larger floor: ")
+				.append(String.join("; ", large))
+				.append(". ");
+		}
+		text.append((!large.isEmpty() && largeExceeds) ? "So a floor above what the ratio earns matters where some "
+				+ "attempts succeed; section 4 follows this up for processes of other sizes."
+				: "Section 4 follows the floor up for processes of other sizes.");
+		return text.toString();
+	}
+
+	/** @return {@code a, b and c} */
+	static String and(List<String> items) {
+		if (items.size() < 2) {
+			return String.join("", items);
+		}
+		return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
+	}
+
+	/** @return whether a load shows, at the report's precision, at most the ratio's bound */
+	private static boolean withinRatio(double load, double bound) {
+		return Math.round(load * 100) <= Math.round(bound * 100);
+	}
+
 	private void writeStorm(int section, StormScenario scenario, FleetStudy fleet) throws IOException {
 		Slowdown slowdown = scenario.slowdown();
 		markdown.line("## " + section + ". Storm: " + slowdown.duration().toSeconds() + " s trigger");
@@ -243,10 +343,14 @@ public final class StormReport {
 				+ "x slower for " + slowdown.duration().toSeconds() + " s. Run length "
 				+ scenario.duration().toSeconds() + " s.");
 		markdown.line();
+		int most = Arrays.stream(PROCESS_MODELS).max().orElseThrow();
+		String perProcess = (scenario.clients() == most) ? " of one client each" : "";
 		markdown.line("The library keeps its state (retry budget, circuit breaker) per caller process. Its rows run "
-				+ "the same clients in " + processList() + " caller processes: 1,000 processes of one client each "
-				+ "(0.4 requests/s per budget and breaker), or a few processes each serving many clients (400 "
-				+ "requests/s shared). The other policies keep no state across calls, so the number of processes "
+				+ "the same clients in " + processList() + " caller processes: "
+				+ String.format(Locale.ROOT, "%,d", most)
+				+ " processes" + perProcess + " (" + number(scenario.ratePerSecond() / most, 1) + " requests/s per "
+				+ "budget and breaker), or a few processes each serving many clients (" + (int) scenario.ratePerSecond()
+				+ " requests/s shared). The other policies keep no state across calls, so the number of processes "
 				+ "does not change them. The defaults' breaker opens for "
 				+ OurPolicies.openPeriodDescription(CircuitBreakerConfig.defaults()) + ". The last rows are **not "
 				+ "the defaults**: `" + OurPolicies.openPeriodName(FleetStudy.FORMER_DEFAULT) + "`, the SPEC's "
@@ -332,6 +436,11 @@ public final class StormReport {
 				+ "`Retry` does: the budget is asked only when a failed attempt is retryable and attempts remain; "
 				+ "a refusal by the breaker is never retried and costs no budget; the breaker sits inside the "
 				+ "retry, so every attempt asks it.");
+		markdown.line("- **The budget hears what `Retry` tells it.** A call's first attempt deposits its tokens "
+				+ "dated as the library dates them: with the clock reading the breaker takes anyway when a breaker is present, "
+				+ "undated otherwise, so that the deposit counts from the slice of the budget's latest reading (it "
+				+ "may expire early, never late). Every successful attempt is reported to the budget, which restores "
+				+ "a suspended floor, and so is every call that fails although it retried, which suspends it.");
 		markdown.line("- **`nested: innermost` is applied by layer position.** In the library the mode is decided "
 				+ "at run time from the calling thread's nesting. Here nested calls are events without a call "
 				+ "stack, so the innermost layer (the one calling the origin) retries and the outer layers make one "
@@ -340,8 +449,12 @@ public final class StormReport {
 		markdown.line("- **Caller processes.** Client c belongs to process c mod P; the clients of one process share "
 				+ "its budget and breaker. Arrivals and the origin do not depend on P, so every row sees the same "
 				+ "traffic for the same seed.");
+		Duration slowCall = CircuitBreakerConfig.defaults().slowCallDuration();
+		Duration timeout = StormScenario.postMortem(Duration.ofSeconds(1)).timeout();
 		markdown.line("- **Time-outs are failures to the breaker**, as a `TimeoutException` would be; the default "
-				+ "slow-call threshold (60 s) never fires in these runs.");
+				+ "slow-call threshold (" + OurPolicies.seconds(slowCall) + ") "
+				+ ((slowCall.compareTo(timeout) > 0) ? "never fires in these runs, whose attempts end by their "
+						+ OurPolicies.seconds(timeout) + " time-out." : "also counts attempts as slow."));
 		markdown.line("- **Open periods run in step.** The processes' breakers see the same origin, so a slowdown trips "
 				+ "them at nearly the same time; their open periods start together and, while their probes fail, "
 				+ "grow together. Recovery after a slowdown therefore depends on how much of the period in force is "
