@@ -59,6 +59,16 @@ final class FleetStudy {
 			OurPolicies.growingOpen(Duration.ofSeconds(2), 1.5, Duration.ofSeconds(30)),
 			OurPolicies.growingOpen(Duration.ofSeconds(2), 2, Duration.ofSeconds(30)));
 
+	/** A shorter count window than the defaults' 100 calls (minimum 20): trips sooner. */
+	static final CircuitBreakerConfig SHORT_WINDOW = OurPolicies.window(CircuitBreakerConfig.defaults(), 20, 10);
+
+	/** Windows compared with the defaults, each with the default open period; none is a default. */
+	static final List<CircuitBreakerConfig> WINDOW_VARIANTS = List.of(SHORT_WINDOW,
+			OurPolicies.window(CircuitBreakerConfig.defaults(), 50, 10));
+
+	/** The background failure rate at which the windows' false trips are compared. */
+	private static final double BACKGROUND_FAILURES = 0.1;
+
 	private static final double TARGET_AMPLIFICATION = 1.1;
 
 	private static final double TARGET_RECOVERY_SECONDS = 2;
@@ -144,7 +154,9 @@ final class FleetStudy {
 				+ OurPolicies.seconds(breaker.openDuration()) + ", `open-duration-multiplier` "
 				+ breaker.openDurationMultiplier() + ", `max-open-duration` "
 				+ OurPolicies.seconds(breaker.maxOpenDuration()) + "). The rows named `open ...` change only the "
-				+ "open period, at the default floor; they are settings users can choose, not defaults. `"
+				+ "open period, and those named `window ...` only the breaker's sliding window ("
+				+ OurPolicies.windowDescription(CircuitBreakerConfig.defaults()) + " by default), at the default "
+				+ "floor; they are settings users can choose, not defaults. `"
 				+ OurPolicies.openPeriodName(FORMER_DEFAULT) + "` is the SPEC's default before the open period "
 				+ "grew.");
 		markdown.line();
@@ -208,6 +220,9 @@ final class FleetStudy {
 		for (CircuitBreakerConfig breaker : OPEN_VARIANTS) {
 			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
 		}
+		for (CircuitBreakerConfig breaker : WINDOW_VARIANTS) {
+			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
+		}
 		return policies;
 	}
 
@@ -217,6 +232,7 @@ final class FleetStudy {
 		markdown.line(tinyCallersFinding());
 		markdown.line(openPeriodFinding());
 		markdown.line(growthFinding());
+		markdown.line(windowFinding());
 		markdown.line(floorWithoutBreakerFinding());
 		markdown.line(peakFinding());
 		markdown.line();
@@ -398,6 +414,76 @@ final class FleetStudy {
 								? " Whether the maximum is 30 s or 60 s makes no difference within the "
 										+ FullOutageStudy.DURATION.toSeconds() + " s outage above."
 								: "");
+	}
+
+	private String windowFinding() {
+		CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+		Policy shortWindow = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, SHORT_WINDOW);
+		List<Integer> meets = new ArrayList<>();
+		for (int processes : MANY_CLIENTS) {
+			if (seconds(storm(shortTrigger, shortWindow, processes)) <= TARGET_RECOVERY_SECONDS) {
+				meets.add(processes);
+			}
+		}
+		double peakShort = 0;
+		double peakDefaults = 0;
+		for (int processes : LARGEST) {
+			peakShort = Math.max(peakShort, storm(shortTrigger, shortWindow, processes).peakAmplification());
+			peakDefaults = Math.max(peakDefaults, storm(shortTrigger, defaults(), processes).peakAmplification());
+		}
+		boolean sooner = true;
+		for (int processes : MANY_CLIENTS) {
+			sooner &= seconds(storm(shortTrigger, shortWindow, processes)) < seconds(
+					storm(shortTrigger, defaults(), processes));
+		}
+		String shortName = OurPolicies.windowName(SHORT_WINDOW);
+		return "- **" + (sooner ? "A shorter window trips sooner" : "The window's length") + "** (not a default: `"
+				+ shortName + "` sets `sliding-window-size` " + SHORT_WINDOW.slidingWindowSize()
+				+ " and `minimum-calls` " + SHORT_WINDOW.minimumCalls() + "). After the 1 s trigger, with "
+				+ processRange(MANY_CLIENTS) + " processes, it recovers in "
+				+ recoveries(shortWindow, shortTrigger, MANY_CLIENTS) + " against "
+				+ recoveries(defaults(), shortTrigger, MANY_CLIENTS) + " with the defaults' "
+				+ defaults.slidingWindowSize() + "-call window, and the first second peaks at " + times(peakShort)
+				+ " against " + times(peakDefaults) + " with " + processRange(LARGEST) + " processes"
+				+ (meets.isEmpty() ? "; it meets the 2 s target at none of them"
+						: "; it meets the 2 s target with " + list(meets) + " processes")
+				+ ". After the 10 s trigger: " + recoveries(shortWindow, longTrigger, MANY_CLIENTS) + " against "
+				+ recoveries(defaults(), longTrigger, MANY_CLIENTS) + ". The price is sensitivity to background "
+				+ "failures: with " + number(BACKGROUND_FAILURES * 100, 0) + "% of calls failing independently, a "
+				+ "full window reaches the " + number(defaults.failureRateThreshold(), 0) + "% threshold with "
+				+ "probability " + scientific(windowTripProbability(SHORT_WINDOW.slidingWindowSize(),
+						defaults.failureRateThreshold()))
+				+ " with " + SHORT_WINDOW.slidingWindowSize() + " calls, against "
+				+ scientific(windowTripProbability(defaults.slidingWindowSize(), defaults.failureRateThreshold()))
+				+ " with " + defaults.slidingWindowSize() + " (binomial tail), which is why the defaults keep "
+				+ "the longer window.";
+	}
+
+	/**
+	 * @return the probability that {@code size} independent calls failing with
+	 * {@link #BACKGROUND_FAILURES} hold at least {@code thresholdPercent} failures
+	 */
+	static double windowTripProbability(int size, double thresholdPercent) {
+		int needed = (int) Math.ceil(size * thresholdPercent / 100);
+		double p = BACKGROUND_FAILURES;
+		double total = 0;
+		for (int k = needed; k <= size; k++) {
+			double logTerm = logChoose(size, k) + k * Math.log(p) + (size - k) * Math.log(1 - p);
+			total += Math.exp(logTerm);
+		}
+		return total;
+	}
+
+	private static double logChoose(int n, int k) {
+		double sum = 0;
+		for (int i = 1; i <= k; i++) {
+			sum += Math.log(n - k + i) - Math.log(i);
+		}
+		return sum;
+	}
+
+	private static String scientific(double value) {
+		return String.format(java.util.Locale.ROOT, "%.1e", value);
 	}
 
 	private String floorWithoutBreakerFinding() {

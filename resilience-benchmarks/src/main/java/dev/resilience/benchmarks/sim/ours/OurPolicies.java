@@ -9,6 +9,7 @@ import java.util.random.RandomGenerator;
 import dev.resilience.benchmarks.sim.Policy;
 import dev.resilience.benchmarks.sim.RetryStrategy;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.circuitbreaker.SlidingWindowType;
 import dev.resilience.core.retry.NestedRetryMode;
 import dev.resilience.core.retry.RetryBudgetConfig;
 import dev.resilience.core.retry.RetryConfig;
@@ -56,13 +57,25 @@ public final class OurPolicies {
 			changes.add("no breaker");
 		}
 		else if (!breaker.equals(CircuitBreakerConfig.defaults())) {
-			changes.add(openPeriodName(breaker));
+			CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+			boolean sameWindow = breaker.slidingWindowType() == defaults.slidingWindowType()
+					&& breaker.slidingWindowSize() == defaults.slidingWindowSize()
+					&& breaker.minimumCalls() == defaults.minimumCalls();
+			boolean sameOpen = breaker.openDuration().equals(defaults.openDuration())
+					&& breaker.openDurationMultiplier() == defaults.openDurationMultiplier()
+					&& breaker.maxOpenDuration().equals(defaults.maxOpenDuration());
+			if (!sameWindow) {
+				changes.add(windowName(breaker));
+			}
+			if (!sameOpen || sameWindow) {
+				changes.add(openPeriodName(breaker));
+			}
 		}
 		String name = changes.isEmpty() ? "ours (defaults)" : "ours (" + String.join(", ", changes) + ")";
 		String description = "library defaults (3 attempts, 100 ms x2 full jitter, budget ratio 0.1 over 10 s) with a "
 				+ "floor of " + minRetriesPerSecond + ((minRetriesPerSecond == 1) ? " retry/s, " : " retries/s, ")
 				+ ((breaker == null) ? "no circuit breaker"
-						: "circuit breaker (count window 100, minimum 20 calls, 50% failures, open "
+						: "circuit breaker (" + windowDescription(breaker) + ", 50% failures, open "
 								+ openPeriodDescription(breaker) + ", 3 half-open calls)");
 		return policy(name, description, 1, retry, breaker);
 	}
@@ -101,6 +114,37 @@ public final class OurPolicies {
 	 */
 	public static boolean isFixed(CircuitBreakerConfig breaker) {
 		return breaker.openDurationMultiplier() == 1 || breaker.maxOpenDuration().equals(breaker.openDuration());
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @param size its sliding window's size, in calls or seconds by its type
+	 * @param minimumCalls its minimum number of calls
+	 * @return the same breaker with that window
+	 */
+	public static CircuitBreakerConfig window(CircuitBreakerConfig breaker, int size, int minimumCalls) {
+		return breaker.toBuilder().slidingWindowSize(size).minimumCalls(minimumCalls).build();
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @return its window in a policy's name: {@code window 20 calls, minimum 10}
+	 */
+	public static String windowName(CircuitBreakerConfig breaker) {
+		return "window " + breaker.slidingWindowSize()
+				+ ((breaker.slidingWindowType() == SlidingWindowType.COUNT) ? " calls" : " s") + ", minimum "
+				+ breaker.minimumCalls();
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @return its window in words: {@code count window 100, minimum 20 calls}
+	 */
+	public static String windowDescription(CircuitBreakerConfig breaker) {
+		return ((breaker.slidingWindowType() == SlidingWindowType.COUNT) ? "count window " : "time window ")
+				+ breaker.slidingWindowSize()
+				+ ((breaker.slidingWindowType() == SlidingWindowType.COUNT) ? "" : " s") + ", minimum "
+				+ breaker.minimumCalls() + " calls";
 	}
 
 	/**
