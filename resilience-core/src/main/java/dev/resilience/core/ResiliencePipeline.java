@@ -28,10 +28,10 @@ import dev.resilience.core.time.Ticker;
  * <p>
  * This is the programmatic API of the library and the executor behind the annotations.
  * On the success path it allocates nothing, through {@link #execute}, {@link #get},
- * {@link #call} and {@link #run} alike: the retry loop, the breaker's permit and the
- * bulkhead's permit are all reused. It reads the ticker twice per successful call: the
- * retry reads it as each attempt starts (the first reading also dates the budget's
- * deposit) and the breaker times the attempt from that reading.
+ * {@link #call}, {@link #run} and a function from {@link #decorate} alike: the retry loop,
+ * the breaker's permit and the bulkhead's permit are all reused. It reads the ticker twice
+ * per successful call: the retry reads it as each attempt starts (the first reading also
+ * dates the budget's deposit) and the breaker times the attempt from that reading.
  * <pre>{@code
  * ResiliencePipeline payments = ResiliencePipeline.builder("payments")
  *     .retry(RetryConfig.defaults())
@@ -74,6 +74,9 @@ public final class ResiliencePipeline {
 	private static final int CALLABLE = 2;
 
 	private static final int RUNNABLE = 3;
+
+	/** A function from {@link #decorate}: its {@code Attempts} holds it, the call object is its argument. */
+	private static final int FUNCTION = 4;
 
 	// One attempt per kind of call: breaker, then bulkhead, then the call. Held in fields so
 	// the retry loop receives the same objects on every call instead of fresh lambdas.
@@ -134,7 +137,7 @@ public final class ResiliencePipeline {
 
 	private Object run(Attempts attempts, Object call) throws Throwable {
 		if (retry == null) {
-			return attempt(attempts.kind, call, 0, false);
+			return attempt(attempts, call, 0, false);
 		}
 		if (timesAttemptsFromRetry) {
 			// The retry reads the ticker once per attempt (and dates its budget deposit with
@@ -142,6 +145,26 @@ public final class ResiliencePipeline {
 			return retry.execute((Retry.TimedAttempt<Object, Object>) attempts, call);
 		}
 		return retry.execute((Retry.Attempt<Object, Object>) attempts, call);
+	}
+
+	/**
+	 * Decorates a call that takes an argument, once: applying the returned function to an
+	 * argument runs {@code call} with that argument through the pipeline, as
+	 * {@link #execute(CheckedSupplier)} would run {@code () -> call.apply(argument)}, but
+	 * without that capturing lambda, so a caller that decorates its call when it is built
+	 * (an interceptor, given each invocation) allocates nothing per call on the success path.
+	 * Every attempt receives the same argument. The returned function is thread-safe when
+	 * {@code call} is.
+	 * @param <A> the argument type
+	 * @param <T> the result type
+	 * @param call the call
+	 * @return the call through the pipeline
+	 */
+	@SuppressWarnings("unchecked")
+	public <A, T> CheckedFunction<A, T> decorate(CheckedFunction<? super A, ? extends T> call) {
+		Objects.requireNonNull(call, "call must not be null");
+		Attempts attempts = new Attempts(FUNCTION, (CheckedFunction<Object, ?>) call);
+		return (argument) -> (T) run(attempts, argument);
 	}
 
 	/**
@@ -346,7 +369,7 @@ public final class ResiliencePipeline {
 	 * @param started whether {@code start} is a reading of the pipeline's ticker taken as
 	 * the attempt started; if not, the attempt reads the ticker itself
 	 */
-	private Object attempt(int kind, Object call, long start, boolean started) throws Throwable {
+	private Object attempt(Attempts attempts, Object call, long start, boolean started) throws Throwable {
 		CircuitBreaker.Permit breakerPermit = (circuitBreaker != null) ? circuitBreaker.acquirePermission() : null;
 		Bulkhead.Permit bulkheadPermit = null;
 		if (bulkhead != null) {
@@ -364,7 +387,7 @@ public final class ResiliencePipeline {
 		}
 		try {
 			if (breakerPermit == null) {
-				return invoke(kind, call);
+				return invoke(attempts, call);
 			}
 			if (!started || bulkheadMayWait) {
 				// Read after the permits: a wait for the bulkhead is not the call's duration.
@@ -372,7 +395,7 @@ public final class ResiliencePipeline {
 			}
 			Object result;
 			try {
-				result = invoke(kind, call);
+				result = invoke(attempts, call);
 			}
 			catch (Throwable ex) {
 				breakerPermit.onError(ticker.read() - start, ex);
@@ -388,8 +411,8 @@ public final class ResiliencePipeline {
 		}
 	}
 
-	private static Object invoke(int kind, Object call) throws Throwable {
-		switch (kind) {
+	private static Object invoke(Attempts attempts, Object call) throws Throwable {
+		switch (attempts.kind) {
 			case SUPPLIER:
 				return ((Supplier<?>) call).get();
 			case CALLABLE:
@@ -397,6 +420,8 @@ public final class ResiliencePipeline {
 			case RUNNABLE:
 				((Runnable) call).run();
 				return null;
+			case FUNCTION:
+				return attempts.function.apply(call);
 			default:
 				return ((CheckedSupplier<?>) call).get();
 		}
@@ -451,18 +476,26 @@ public final class ResiliencePipeline {
 
 		private final int kind;
 
+		/** The decorated call, for {@link #FUNCTION}; otherwise {@code null}. */
+		private final CheckedFunction<Object, ?> function;
+
 		Attempts(int kind) {
+			this(kind, null);
+		}
+
+		Attempts(int kind, CheckedFunction<Object, ?> function) {
 			this.kind = kind;
+			this.function = function;
 		}
 
 		@Override
 		public Object run(Object call) throws Throwable {
-			return attempt(kind, call, 0, false);
+			return attempt(this, call, 0, false);
 		}
 
 		@Override
 		public Object run(Object call, long startNanos) throws Throwable {
-			return attempt(kind, call, startNanos, true);
+			return attempt(this, call, startNanos, true);
 		}
 
 	}

@@ -70,6 +70,24 @@ class ResiliencePipelineTests {
 	}
 
 	@Test
+	void decoratedFunctionRunsEveryAttemptWithItsArgumentThroughTheBreaker() throws Throwable {
+		ResiliencePipeline pipeline = builder().retry(THREE_ATTEMPTS).circuitBreaker(SMALL_BREAKER).build();
+		CheckedFunction<String, String> charge = pipeline.decorate((order) -> {
+			if (calls.incrementAndGet() < 3) {
+				throw new IOException("down");
+			}
+			return "charged " + order;
+		});
+		assertThat(charge.apply("order-1")).isEqualTo("charged order-1");
+		assertThat(calls).hasValue(3);
+		assertThat(pipeline.circuitBreaker().metrics().failedCalls()).isEqualTo(2);
+		assertThat(pipeline.circuitBreaker().metrics().bufferedCalls()).isEqualTo(3);
+		assertThat(charge.apply("order-2")).as("the same function, another argument").isEqualTo("charged order-2");
+		assertThatThrownBy(() -> pipeline.decorate(null)).isInstanceOf(NullPointerException.class)
+			.hasMessage("call must not be null");
+	}
+
+	@Test
 	void openBreakerStopsTheRetryAtOnce() {
 		ResiliencePipeline pipeline = builder().retry(THREE_ATTEMPTS).circuitBreaker(SMALL_BREAKER).build();
 		pipeline.circuitBreaker().transitionTo(CircuitBreakerState.OPEN);
@@ -265,8 +283,10 @@ class ResiliencePipelineTests {
 		Callable<String> callable = () -> "ok";
 		Runnable runnable = () -> {
 		};
+		CheckedFunction<String, String> function = pipeline.decorate((argument) -> argument);
 		int calls = 20_000;
 		for (int i = 0; i < calls; i++) {
+			function.apply("ok");
 			pipeline.execute(call);
 			pipeline.get(supplier);
 			pipeline.call(callable);
@@ -283,9 +303,10 @@ class ResiliencePipelineTests {
 			pipeline.get(supplier);
 			pipeline.call(callable);
 			pipeline.run(runnable);
+			function.apply("ok");
 		}
 		allocated = threads.getCurrentThreadAllocatedBytes() - before;
-		assertThat(allocated).as("bytes allocated by %d calls of each of get, call and run", calls)
+		assertThat(allocated).as("bytes allocated by %d calls of each of get, call, run and a decorated function", calls)
 			.isLessThan(1_000);
 	}
 

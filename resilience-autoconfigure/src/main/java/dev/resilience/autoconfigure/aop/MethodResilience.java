@@ -2,6 +2,7 @@ package dev.resilience.autoconfigure.aop;
 
 import dev.resilience.autoconfigure.idempotency.IdempotentMethodInvoker;
 import dev.resilience.autoconfigure.slo.SloCallRecorder;
+import dev.resilience.core.CheckedFunction;
 import dev.resilience.core.ResiliencePipeline;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
@@ -17,6 +18,12 @@ final class MethodResilience {
 	private final String description;
 
 	private final ResiliencePipeline pipeline;
+
+	/**
+	 * The method through the pipeline, given its invocation, or {@code null} without a
+	 * pipeline: decorated once, so that a call allocates nothing of ours on the success path.
+	 */
+	private final CheckedFunction<MethodInvocation, Object> protectedCall;
 
 	private final FallbackMethod fallback;
 
@@ -46,6 +53,7 @@ final class MethodResilience {
 			IdempotentMethodInvoker idempotent, SloCallRecorder slo, AsyncMethodInvoker async) {
 		this.description = description;
 		this.pipeline = pipeline;
+		this.protectedCall = (pipeline != null) ? pipeline.decorate(attempt(pipeline)) : null;
 		this.fallback = fallback;
 		this.idempotent = idempotent;
 		this.slo = slo;
@@ -69,7 +77,7 @@ final class MethodResilience {
 	private Object invokeProtected(MethodInvocation invocation) throws Throwable {
 		long sloStart = slo.start();
 		try {
-			Object result = (pipeline != null) ? pipeline.execute(() -> proceed(invocation)) : proceed(invocation);
+			Object result = (protectedCall != null) ? protectedCall.apply(invocation) : invocation.proceed();
 			slo.succeeded(sloStart);
 			return result;
 		}
@@ -83,8 +91,16 @@ final class MethodResilience {
 	}
 
 	/**
-	 * One attempt. A method invocation can be proceeded once only, so every attempt
-	 * proceeds on a fresh clone positioned at this interceptor.
+	 * One attempt of a synchronous call. Without a retry there is only one: it proceeds with
+	 * the invocation itself, as any interceptor does. With one, see {@link RetriedInvocations}.
+	 */
+	private static CheckedFunction<MethodInvocation, Object> attempt(ResiliencePipeline pipeline) {
+		return (pipeline.retry() != null) ? RetriedInvocations::proceed : MethodInvocation::proceed;
+	}
+
+	/**
+	 * One attempt of an asynchronous call. A method invocation can be proceeded once only,
+	 * so every attempt proceeds on a fresh clone positioned at this interceptor.
 	 */
 	static Object proceed(MethodInvocation invocation) throws Throwable {
 		if (invocation instanceof ProxyMethodInvocation proxyInvocation) {

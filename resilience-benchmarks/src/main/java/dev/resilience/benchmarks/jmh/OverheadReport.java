@@ -26,12 +26,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.util.Version;
 import org.springframework.core.SpringVersion;
 
+import dev.resilience.benchmarks.jmh.spring.MvcOverheadBenchmarks;
 import dev.resilience.benchmarks.jmh.spring.SpringOverheadBenchmarks;
 
 /**
  * Runs the JMH overhead benchmarks with the GC profiler and writes
  * {@code results/overhead.md} and {@code results/overhead.png}: time per call, its ratio
- * to the direct call and to Resilience4j's equivalent, and bytes allocated per call.
+ * to the section's baseline (a direct call, a plain handler) and to Resilience4j's
+ * equivalent, and bytes allocated per call.
  * <p>
  * Usage: {@code OverheadReport [outputDirectory]}, settings from system properties
  * {@code jmh.forks}, {@code jmh.warmups}, {@code jmh.iterations}, {@code jmh.time} (a JMH
@@ -105,12 +107,28 @@ public final class OverheadReport {
 
 	/**
 	 * A group of benchmarks that the report shows in one section, measured against one
-	 * baseline method of the same class, with its charts in one PNG file of the output
-	 * directory. Each section runs on its own (the method names repeat across classes),
-	 * with {@code warmupFactor} times the configured warm-up iterations.
+	 * baseline method of the same class ({@code baselineLabel} names it in the tables), with
+	 * its charts in one PNG file of the output directory. Each section runs on its own (the
+	 * method names repeat across classes), with {@code warmupFactor} times the configured
+	 * warm-up iterations, at every configured thread count or, with {@code firstThreadsOnly},
+	 * at the first one only. {@code floor}, when not {@code null}, is the method of a
+	 * reference row that allocates what the library's rows of the section allocate anyway (a
+	 * Spring AOP proxy with a no-op interceptor): the allocation target applies to the bytes
+	 * beyond it.
 	 */
-	record Section(String title, String intro, Class<?> benchmarks, String baseline, String chart, int warmupFactor,
-			List<Row> rows) {
+	record Section(String title, String intro, Class<?> benchmarks, String baseline, String baselineLabel,
+			String floor, String chart, int warmupFactor, boolean firstThreadsOnly, List<Row> rows) {
+
+		/** The thread counts the section runs at, of those configured. */
+		int[] threads(int[] configured) {
+			return (firstThreadsOnly && configured.length > 1) ? new int[] { configured[0] } : configured;
+		}
+
+		/** The baseline's short name, for column headers: {@code direct}, {@code plain}. */
+		String baselineColumn() {
+			return baselineLabel.split(" ")[0];
+		}
+
 	}
 
 	/** The core section: the policies without Spring. */
@@ -128,7 +146,7 @@ public final class OverheadReport {
 					+ "its budget; in the pipeline the retry reads it once per attempt and the breaker takes that "
 					+ "reading as its start, so the pipeline reads it twice per call, as Resilience4j's chain "
 					+ "does. The reference row shows what one such read costs on this machine.",
-			CoreOverheadBenchmarks.class, "direct", "overhead.png", 1,
+			CoreOverheadBenchmarks.class, "direct", "direct call", null, "overhead.png", 1, false,
 			List.of(Row.reference("one System.nanoTime() read (reference)", "clockRead"),
 					Row.ours("ours: circuit breaker (closed)", "oursCircuitBreaker", "r4jCircuitBreaker"),
 					Row.other("Resilience4j: circuit breaker (closed)", "r4jCircuitBreaker"),
@@ -147,10 +165,11 @@ public final class OverheadReport {
 	static final Section SPRING = new Section(
 			"Spring: annotated bean methods through the library's advisor, Resilience4j's and Spring Framework's",
 			"Class `" + SpringOverheadBenchmarks.class.getSimpleName() + "`: every benchmark calls a bean method that "
-					+ "returns a field. Four non-web application contexts, started once per trial, each with only "
+					+ "returns a field. Five non-web application contexts, started once per trial, each with only "
 					+ "what it needs and no metrics registry: the direct call is the same method on a bean without "
-					+ "a proxy; **ours** are `@Retryable`, `@CircuitBreaker` and `@Bulkhead` of "
-					+ "`dev.resilience.annotation` through the starter's auto-configuration (one advisor), with the "
+					+ "a proxy; the reference row is that method on a bean proxied, through Spring Boot's "
+					+ "auto-proxy creator, with one interceptor that only proceeds; **ours** are `@Retryable`, "
+					+ "`@CircuitBreaker` and `@Bulkhead` of `dev.resilience.annotation` through the starter's auto-configuration (one advisor), with the "
 					+ "documented defaults, which are the core section's settings; **Resilience4j** are its `@Retry`, "
 					+ "`@CircuitBreaker` and `@Bulkhead` through `resilience4j-spring-boot4` 2.4.0's aspects, set "
 					+ "to the same settings through properties; **Spring Framework** (" + springVersion() + ") are "
@@ -163,10 +182,13 @@ public final class OverheadReport {
 					+ "Resilience4j's aspect path took about ten 1 s iterations to settle on the loaded 2-core "
 					+ "machine (from above 1 ms to under 10 µs per call), the library's about three; every "
 					+ "benchmark here gets the same warm-up. A Spring AOP proxy allocates per call (at least its "
-					+ "method invocation), so no row here reaches 0 B/op; the core section shows what the "
-					+ "policies themselves allocate.",
-			SpringOverheadBenchmarks.class, "direct", "overhead-spring.png", SPRING_WARMUP_FACTOR,
-			List.of(Row.ours("ours: @Retryable @CircuitBreaker @Bulkhead", "oursAnnotations", "r4jAnnotations"),
+					+ "method invocation), so no row here reaches 0 B/op: what the reference row allocates is the "
+					+ "floor of any advice, and the targets table counts the library's bytes beyond it. The core "
+					+ "section shows what the policies themselves allocate.",
+			SpringOverheadBenchmarks.class, "direct", "direct call", "proxyFloor", "overhead-spring.png",
+			SPRING_WARMUP_FACTOR, false,
+			List.of(Row.reference("Spring AOP proxy, no-op interceptor (reference)", "proxyFloor"),
+					Row.ours("ours: @Retryable @CircuitBreaker @Bulkhead", "oursAnnotations", "r4jAnnotations"),
 					Row.other("Resilience4j: @Retry @CircuitBreaker @Bulkhead", "r4jAnnotations"),
 					Row.framework("Spring Framework: @Retryable @ConcurrencyLimit (no breaker)",
 							"springRetryableConcurrencyLimit", null),
@@ -180,12 +202,56 @@ public final class OverheadReport {
 					Row.framework("Spring Framework: @ConcurrencyLimit only", "springConcurrencyLimit",
 							"r4jBulkhead")));
 
+	/** How many times the configured warm-up the MVC section gets. */
+	static final int MVC_WARMUP_FACTOR = 4;
+
+	/** The MVC section: an HTTP endpoint through Spring MVC's dispatcher servlet. */
+	static final Section MVC = new Section(
+			"Spring MVC: an HTTP endpoint with the library's annotations, Resilience4j's and the Idempotency-Key "
+					+ "adapter",
+			"Class `" + MvcOverheadBenchmarks.class.getSimpleName() + "`: every benchmark sends `POST` with a "
+					+ "4-byte text body to a `@RestController` method that reads it and answers `200` with a "
+					+ "2-byte text, through Spring MVC's `DispatcherServlet` called in-process with spring-test's "
+					+ "`MockHttpServletRequest` and `MockHttpServletResponse`, both new for every call in every "
+					+ "row (no web server, no socket, no servlet filter: the library's load-shedding and HTTP "
+					+ "error-budget filters are not on this path). Three web application contexts with Spring "
+					+ "Boot's MVC auto-configuration, of which a trial starts the one its benchmark calls: **Spring "
+					+ "MVC alone** for the plain handler (the baseline: *vs plain*) and the reference row, the same handler on a bean proxied "
+					+ "with one interceptor that only proceeds (the floor of any advice on a handler); **the "
+					+ "library's** auto-configurations as the starter applies them (advisor, `Idempotency-Key` "
+					+ "handler adapter with the in-memory store, web exception resolver; no metrics registry) for "
+					+ "a handler without annotations, the same handler with `@Retryable @CircuitBreaker "
+					+ "@Bulkhead` (documented defaults) and `@Idempotent` handlers; **Resilience4j**'s "
+					+ "auto-configurations of its three annotations, set as in section 2, for the handler with "
+					+ "`@Retry @CircuitBreaker @Bulkhead`. The idempotent *replay* row sends one key per thread "
+					+ "again and again: every call after the first is answered from the store. The *first call* "
+					+ "row sends a new key each time, so each call claims it, runs the handler, stores the "
+					+ "response and sends it; its keys come round again from a pool of "
+					+ MvcOverheadBenchmarks.KEY_POOL + " per thread with a time to live of 1 ms, so that each has "
+					+ "expired when it does and the store stays bounded. A response other than 200 fails the "
+					+ "run. This section warms up " + MVC_WARMUP_FACTOR + " times as long as the core one, "
+					+ "because a request through Spring MVC is up to a hundred times slower until the JIT has "
+					+ "compiled it, which takes tens of thousands of requests, and it runs at the first configured "
+					+ "thread count only, to keep that warm-up within the run's few minutes; a row with a wide "
+					+ "error bar may not have settled (JMH's log shows each iteration). The rows share the "
+					+ "cost of Spring MVC and of the mock request and response: read the differences from the "
+					+ "plain handler, in ns and in bytes. In the targets table, the library's bytes beyond the "
+					+ "floor are all it adds to an annotated handler: its advisor's and its handler adapter's, "
+					+ "which looks every handler up.",
+			MvcOverheadBenchmarks.class, "plainHandler", "plain handler", "proxyFloor", "overhead-mvc.png",
+			MVC_WARMUP_FACTOR, true,
+			List.of(Row.reference("Spring AOP proxy, no-op interceptor (reference)", "proxyFloor"),
+					Row.ours("ours: no annotation, library present", "oursUnannotated", null),
+					Row.ours("ours: @Retryable @CircuitBreaker @Bulkhead", "oursAnnotations", "r4jAnnotations"),
+					Row.other("Resilience4j: @Retry @CircuitBreaker @Bulkhead", "r4jAnnotations"),
+					Row.ours("ours: @Idempotent, replay", "oursIdempotentReplay", null),
+					Row.ours("ours: @Idempotent, first call", "oursIdempotentFirstCall", null)));
+
 	/**
-	 * Every section the report runs, in order. Further Spring-level benchmarks (the MVC
-	 * integration) belong in package {@code dev.resilience.benchmarks.jmh.spring} with a
-	 * section of their own here.
+	 * Every section the report runs, in order. Further Spring-level benchmarks belong in
+	 * package {@code dev.resilience.benchmarks.jmh.spring} with a section of their own here.
 	 */
-	static final List<Section> SECTIONS = List.of(CORE, SPRING);
+	static final List<Section> SECTIONS = List.of(CORE, SPRING, MVC);
 
 	private final Path directory;
 
@@ -243,8 +309,9 @@ public final class OverheadReport {
 		for (Section section : SECTIONS) {
 			Map<Integer, Map<String, Measurement>> measured = new LinkedHashMap<>();
 			// JMH refuses a run that selects nothing; a section that jmh.include leaves out stays empty.
-			for (int threads : selects(section, settings.include()) ? settings.threads() : new int[0]) {
-				measured.put(threads, run(section, threads));
+			int[] threads = selects(section, settings.include()) ? section.threads(settings.threads()) : new int[0];
+			for (int count : threads) {
+				measured.put(count, run(section, count));
 			}
 			bySection.put(section, measured);
 		}
@@ -279,8 +346,9 @@ public final class OverheadReport {
 				+ "with the load. The bytes per call do not depend on the load. For numbers to quote, rerun on a "
 				+ "quiet machine with more forks (`-Djmh.forks=3 -Djmh.iterations=10`).\n\n");
 		md.append("Columns: **ns/op**, average time per call per thread, with JMH's 99.9% confidence half-width; "
-				+ "**vs direct**, that time over the direct call's at the same thread count; **vs R4j**, over "
-				+ "Resilience4j's equivalent; **B/op**, bytes allocated per call (`gc.alloc.rate.norm`).\n\n");
+				+ "**vs direct** (**vs plain** in the MVC section), that time over the section's baseline at the "
+				+ "same thread count, the direct call or the plain handler; **vs R4j**, over Resilience4j's "
+				+ "equivalent; **B/op**, bytes allocated per call (`gc.alloc.rate.norm`).\n\n");
 		int number = 1;
 		for (Section section : SECTIONS) {
 			Map<Integer, Map<String, Measurement>> measured = bySection.get(section);
@@ -347,10 +415,10 @@ public final class OverheadReport {
 	private static void writeTable(StringBuilder md, Section section, int threads, Map<String, Measurement> results) {
 		Measurement direct = results.get(section.baseline());
 		md.append("**").append(threads).append((threads == 1) ? " thread**" : " threads**").append("\n\n");
-		md.append("| benchmark | ns/op | vs direct | vs R4j | B/op |\n");
+		md.append("| benchmark | ns/op | vs ").append(section.baselineColumn()).append(" | vs R4j | B/op |\n");
 		md.append("|---|---:|---:|---:|---:|\n");
 		if (direct != null) {
-			md.append("| direct call | ").append(nanos(direct)).append(" | 1.00 | - | ").append(bytes(direct.bytes()))
+			md.append("| ").append(section.baselineLabel()).append(" | ").append(nanos(direct)).append(" | 1.00 | - | ").append(bytes(direct.bytes()))
 				.append(" |\n");
 		}
 		for (Row row : section.rows()) {
@@ -376,15 +444,24 @@ public final class OverheadReport {
 
 	private static void writeTargets(StringBuilder md, Section section,
 			Map<Integer, Map<String, Measurement>> measured) {
-		md.append("**Targets.** Closed-state overhead (time over the direct call) below Resilience4j's in the same "
-				+ "run, and 0 bytes per call on the success path of breaker, bulkhead and retry.\n\n");
+		String column = section.baselineColumn();
+		md.append("**Targets.** Closed-state overhead (time over the ").append(section.baselineLabel())
+			.append(") below Resilience4j's in the same run, and 0 bytes per call on the success path of breaker, "
+					+ "bulkhead and retry.\n\n");
 		md.append("*Below R4j*: **yes** or **no** when the two 99.9% confidence intervals do not overlap, "
-				+ "otherwise *within noise* and which mean is lower.\n\n");
-		md.append("| | threads | ours, ns over direct | Resilience4j, ns over direct | below R4j | ours B/op |\n");
+				+ "otherwise *within noise* and which mean is lower.");
+		if (section.floor() != null) {
+			md.append(" *Ours B/op*: bytes per call and, in parentheses, those beyond the no-op interceptor's "
+					+ "proxy of the same run, which the allocation target applies to.");
+		}
+		md.append("\n\n");
+		md.append("| | threads | ours, ns over ").append(column).append(" | Resilience4j, ns over ").append(column)
+			.append(" | below R4j | ours B/op |\n");
 		md.append("|---|---:|---:|---:|:---:|---:|\n");
 		for (Map.Entry<Integer, Map<String, Measurement>> entry : measured.entrySet()) {
 			Map<String, Measurement> results = entry.getValue();
 			Measurement direct = results.get(section.baseline());
+			Measurement floor = (section.floor() != null) ? results.get(section.floor()) : null;
 			for (Row row : section.rows()) {
 				Measurement ours = results.get(row.method());
 				Measurement other = row.ours() ? results.get(row.equivalent()) : null;
@@ -393,7 +470,8 @@ public final class OverheadReport {
 				}
 				double oursOverhead = ours.nanos() - direct.nanos();
 				double otherOverhead = other.nanos() - direct.nanos();
-				boolean allocationFree = ours.bytes() <= ZERO_BYTES;
+				double oursBytes = (floor != null) ? ours.bytes() - floor.bytes() : ours.bytes();
+				boolean allocationFree = oursBytes <= ZERO_BYTES;
 				String below = below(ours, other);
 				md.append("| ").append(row.label().replaceFirst("^ours: ", "")).append(" | ").append(entry.getKey())
 					.append(" | ")
@@ -404,6 +482,7 @@ public final class OverheadReport {
 					.append(below)
 					.append(" | ")
 					.append(bytes(ours.bytes()))
+					.append((floor != null) ? " (" + bytes(oursBytes) + ")" : "")
 					.append(allocationFree ? "" : " **(allocates)**")
 					.append(" |\n");
 			}
@@ -433,7 +512,7 @@ public final class OverheadReport {
 				+ ((threads == 1) ? " thread" : " threads"), "ns per call (average, per thread)");
 		Measurement direct = results.get(section.baseline());
 		if (direct != null) {
-			chart.bar("direct call", direct.nanos(), direct.error(), DIRECT);
+			chart.bar(section.baselineLabel(), direct.nanos(), direct.error(), DIRECT);
 		}
 		for (Row row : section.rows()) {
 			Measurement measurement = results.get(row.method());

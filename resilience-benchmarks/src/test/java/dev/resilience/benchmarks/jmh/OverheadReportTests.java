@@ -1,6 +1,6 @@
 package dev.resilience.benchmarks.jmh;
 
-import java.lang.reflect.Method;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,13 +17,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OverheadReportTests {
 
 	@Test
-	void everyRowNamesABenchmarkOfItsSection() throws NoSuchMethodException {
+	void everyRowNamesABenchmarkOfItsSection() {
 		for (Section section : OverheadReport.SECTIONS) {
 			assertThat(benchmark(section, section.baseline())).isTrue();
+			if (section.floor() != null) {
+				assertThat(benchmark(section, section.floor())).isTrue();
+			}
 			for (Row row : section.rows()) {
 				assertThat(benchmark(section, row.method())).as(row.method()).isTrue();
-				if (row.ours()) {
-					assertThat(row.equivalent()).as(row.method()).isNotNull();
+				if (row.ours() && benchmark(section, "r4j" + row.method().substring("ours".length()))) {
+					assertThat(row.equivalent()).as("Resilience4j's benchmark of the same name compares with %s",
+							row.method())
+						.isEqualTo("r4j" + row.method().substring("ours".length()));
 				}
 				if (row.equivalent() != null) {
 					assertThat(benchmark(section, row.equivalent())).as(row.equivalent()).isTrue();
@@ -40,6 +45,23 @@ class OverheadReportTests {
 		assertThat(OverheadReport.selects(OverheadReport.SPRING, "springRetryable")).isTrue();
 		assertThat(OverheadReport.selects(OverheadReport.SPRING, "clockRead")).isFalse();
 		assertThat(OverheadReport.selects(OverheadReport.SPRING, "oursPipeline")).isFalse();
+		assertThat(OverheadReport.selects(OverheadReport.MVC, "plainHandler|oursIdempotent.*")).isTrue();
+		assertThat(OverheadReport.selects(OverheadReport.SPRING, "plainHandler|oursIdempotent.*")).isFalse();
+		assertThat(OverheadReport.selects(OverheadReport.CORE, "plainHandler|oursIdempotent.*")).isFalse();
+	}
+
+	@Test
+	void theMvcSectionRunsAtTheFirstConfiguredThreadCountOnly() {
+		assertThat(OverheadReport.MVC.threads(new int[] { 1, 2 })).containsExactly(1);
+		assertThat(OverheadReport.MVC.threads(new int[] { 2 })).containsExactly(2);
+		assertThat(OverheadReport.SPRING.threads(new int[] { 1, 2 })).containsExactly(1, 2);
+	}
+
+	@Test
+	void eachSectionNamesItsBaselineInItsColumns() {
+		assertThat(OverheadReport.CORE.baselineColumn()).isEqualTo("direct");
+		assertThat(OverheadReport.SPRING.baselineColumn()).isEqualTo("direct");
+		assertThat(OverheadReport.MVC.baselineColumn()).isEqualTo("plain");
 	}
 
 	@Test
@@ -59,9 +81,10 @@ class OverheadReportTests {
 		assertThat(OverheadReport.below(single, new Measurement(11, Double.NaN, 0))).isEqualTo("**yes**");
 	}
 
-	private static boolean benchmark(Section section, String method) throws NoSuchMethodException {
-		Method found = section.benchmarks().getMethod(method);
-		return found.isAnnotationPresent(Benchmark.class);
+	/** Whether the section's class has a benchmark method of that name (with or without state parameters). */
+	private static boolean benchmark(Section section, String method) {
+		return Arrays.stream(section.benchmarks().getMethods())
+			.anyMatch((candidate) -> candidate.getName().equals(method) && candidate.isAnnotationPresent(Benchmark.class));
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.resilience.benchmarks.jmh.spring;
 
 import java.util.concurrent.TimeUnit;
 
+import org.aopalliance.intercept.MethodInterceptor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -11,7 +12,11 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.aop.Advisor;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.aop.support.NameMatchMethodPointcutAdvisor;
+import org.springframework.aop.support.RootClassFilter;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -20,6 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.resilience.annotation.ConcurrencyLimit;
 import org.springframework.resilience.annotation.EnableResilientMethods;
 
@@ -43,6 +49,9 @@ import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfigurat
  * library's proxy or post-processor sees another's beans:
  * <ul>
  * <li>the plain bean: no auto-configuration, no proxy (the baseline);</li>
+ * <li>the floor: the same bean through a Spring AOP proxy whose only advice is a
+ * {@link MethodInterceptor} that proceeds, applied by the same auto-proxy creator as the
+ * library's advisor: what any advisor costs per call before it does anything;</li>
  * <li>the library: {@code @Retryable}, {@code @CircuitBreaker} and {@code @Bulkhead} of
  * {@code dev.resilience.annotation} through the starter's auto-configuration and its
  * advisor, with the documented defaults (which are the core benchmarks' settings);</li>
@@ -82,6 +91,8 @@ public class SpringOverheadBenchmarks {
 
 	private ConfigurableApplicationContext plainContext;
 
+	private ConfigurableApplicationContext floorContext;
+
 	private ConfigurableApplicationContext oursContext;
 
 	private ConfigurableApplicationContext r4jContext;
@@ -89,6 +100,8 @@ public class SpringOverheadBenchmarks {
 	private ConfigurableApplicationContext springContext;
 
 	private PlainService plain;
+
+	private FloorService floor;
 
 	private OurService ours;
 
@@ -99,15 +112,18 @@ public class SpringOverheadBenchmarks {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.plainContext = start(PlainApplication.class);
+		this.floorContext = start(FloorApplication.class);
 		this.oursContext = start(OurApplication.class);
 		this.r4jContext = start(R4jApplication.class, R4J_PROPERTIES);
 		this.springContext = start(FrameworkApplication.class);
 		this.plain = this.plainContext.getBean(PlainService.class);
+		this.floor = this.floorContext.getBean(FloorService.class);
 		this.ours = this.oursContext.getBean(OurService.class);
 		this.r4j = this.r4jContext.getBean(R4jService.class);
 		this.spring = this.springContext.getBean(SpringService.class);
 		// A benchmark of a bean that was not proxied would measure nothing; refuse to run it.
 		check(!AopUtils.isAopProxy(this.plain), "the plain bean is proxied");
+		check(AopUtils.isAopProxy(this.floor), "the floor's bean is not proxied");
 		check(AopUtils.isAopProxy(this.ours), "the library's bean is not proxied");
 		check(AopUtils.isAopProxy(this.r4j), "Resilience4j's bean is not proxied");
 		check(AopUtils.isAopProxy(this.spring), "Spring Framework's bean is not proxied");
@@ -151,7 +167,7 @@ public class SpringOverheadBenchmarks {
 	@TearDown(Level.Trial)
 	public void tearDown() {
 		for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] { this.springContext,
-				this.r4jContext, this.oursContext, this.plainContext }) {
+				this.r4jContext, this.oursContext, this.floorContext, this.plainContext }) {
 			if (context != null) {
 				context.close();
 			}
@@ -179,6 +195,12 @@ public class SpringOverheadBenchmarks {
 	@Benchmark
 	public String direct() {
 		return plain.call();
+	}
+
+	/** The same method through a Spring AOP proxy with a no-op interceptor: the floor of any advisor. */
+	@Benchmark
+	public String proxyFloor() {
+		return floor.call();
 	}
 
 	@Benchmark
@@ -248,6 +270,31 @@ public class SpringOverheadBenchmarks {
 
 	}
 
+	/**
+	 * The floor's context: Spring Boot's auto-proxy creator, as in the library's context,
+	 * and one advisor whose interceptor only proceeds.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(AopAutoConfiguration.class)
+	static class FloorApplication {
+
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static Advisor noOpAdvisor() {
+			NameMatchMethodPointcutAdvisor advisor = new NameMatchMethodPointcutAdvisor(
+					(MethodInterceptor) (invocation) -> invocation.proceed());
+			advisor.setClassFilter(new RootClassFilter(FloorService.class));
+			advisor.setMappedName("call");
+			return advisor;
+		}
+
+		@Bean
+		FloorService floorService() {
+			return new FloorService();
+		}
+
+	}
+
 	/** The library's context: its core and annotation auto-configurations. */
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ AopAutoConfiguration.class, ResilienceAutoConfiguration.class,
@@ -288,6 +335,17 @@ public class SpringOverheadBenchmarks {
 
 	/** Not final, and its field not final either: the JIT must read the field on every call. */
 	public static class PlainService {
+
+		private String answer = "ok";
+
+		public String call() {
+			return this.answer;
+		}
+
+	}
+
+	/** The plain bean's method, proxied with a no-op interceptor. */
+	public static class FloorService {
 
 		private String answer = "ok";
 
