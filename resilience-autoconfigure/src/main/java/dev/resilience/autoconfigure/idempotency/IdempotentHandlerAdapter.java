@@ -69,6 +69,8 @@ public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, 
 
 	private final ConcurrentMap<MethodClassKey, Optional<WebHandler>> handlers = new ConcurrentHashMap<>();
 
+	private final ConcurrentMap<Method, ByMethod> byMethod = new ConcurrentHashMap<>();
+
 	private volatile List<HandlerAdapter> delegates;
 
 	IdempotentHandlerAdapter(IdempotencyRegistry registry, IdempotencyPrincipalResolver principals,
@@ -172,12 +174,27 @@ public final class IdempotentHandlerAdapter implements HandlerAdapter, Ordered, 
 	}
 
 	private Optional<WebHandler> webHandler(HandlerMethod handlerMethod) {
-		MethodClassKey key = new MethodClassKey(handlerMethod.getMethod(), handlerMethod.getBeanType());
+		Method method = handlerMethod.getMethod();
+		Class<?> beanType = handlerMethod.getBeanType();
+		// Asked for every request to every handler: looked up by the method alone, without
+		// allocating a key, when the method's first bean type is this one (the usual case).
+		ByMethod cached = byMethod.get(method);
+		if (cached != null && cached.beanType == beanType) {
+			return cached.handler;
+		}
+		MethodClassKey key = new MethodClassKey(method, beanType);
 		Optional<WebHandler> found = handlers.get(key);
 		if (found == null) {
 			found = handlers.computeIfAbsent(key, (k) -> resolve(handlerMethod));
 		}
+		if (cached == null) {
+			byMethod.putIfAbsent(method, new ByMethod(beanType, found));
+		}
 		return found;
+	}
+
+	/** A method's resolution for the first bean type it was seen with. */
+	private record ByMethod(Class<?> beanType, Optional<WebHandler> handler) {
 	}
 
 	private Optional<WebHandler> resolve(HandlerMethod handlerMethod) {
