@@ -142,10 +142,10 @@ public final class OverheadReport {
 					+ "Resilience4j has none). The full pipeline is retry, then breaker, then bulkhead, in both: "
 					+ "`ResiliencePipeline.execute(CheckedSupplier)` and a Resilience4j supplier decorated three "
 					+ "times, once, in the set-up. Both breakers time each call with two `System.nanoTime()` "
-					+ "reads. The library's retry alone reads it once per call, to date the call's deposit in "
-					+ "its budget; in the pipeline the retry reads it once per attempt and the breaker takes that "
-					+ "reading as its start, so the pipeline reads it twice per call, as Resilience4j's chain "
-					+ "does. The reference row shows what one such read costs on this machine.",
+					+ "reads. The library's retry alone does not read it (its budget dates a call's deposit by "
+					+ "the budget's latest reading); in the pipeline the retry reads it once per attempt, that "
+					+ "reading dates the deposit and the breaker takes it as its start, so the pipeline reads it "
+					+ "twice per call, as Resilience4j's chain does. The reference row shows what one such read costs on this machine.",
 			CoreOverheadBenchmarks.class, "direct", "direct call", null, "overhead.png", 1, false,
 			List.of(Row.reference("one System.nanoTime() read (reference)", "clockRead"),
 					Row.ours("ours: circuit breaker (closed)", "oursCircuitBreaker", "r4jCircuitBreaker"),
