@@ -56,7 +56,7 @@ class ConfigurationRecordsTests {
 					(ex) -> assertThat(ex.field()).isEqualTo("maxOpenDuration"))
 			.hasMessage("maxOpenDuration must be >= openDuration (PT2S) but was PT1S");
 		CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
-		assertThatThrownBy(() -> new CircuitBreakerConfig(defaults.slidingWindowType(), 100, 20, 50,
+		assertThatThrownBy(() -> new CircuitBreakerConfig(defaults.slidingWindowType(), 100, 20, 50, 10,
 				defaults.slowCallDuration(), 100, Duration.ofSeconds(1), 2, null, 3, List.of(), List.of()))
 			.hasMessage("maxOpenDuration must not be null but was null");
 	}

@@ -36,6 +36,13 @@ public class CircuitBreakerProperties {
 	private Double failureRateThreshold;
 
 	/**
+	 * Failures in a row, without a success between them, at which the breaker opens
+	 * whatever its window holds, so a dependency that fails every call is cut off after a
+	 * few calls instead of half a window; 0 turns this off. Default: 10.
+	 */
+	private Integer consecutiveFailureThreshold;
+
+	/**
 	 * A call taking at least this long counts as slow. Default: 60s.
 	 */
 	private Duration slowCallDuration;
@@ -113,6 +120,14 @@ public class CircuitBreakerProperties {
 
 	public void setFailureRateThreshold(Double failureRateThreshold) {
 		this.failureRateThreshold = failureRateThreshold;
+	}
+
+	public Integer getConsecutiveFailureThreshold() {
+		return this.consecutiveFailureThreshold;
+	}
+
+	public void setConsecutiveFailureThreshold(Integer consecutiveFailureThreshold) {
+		this.consecutiveFailureThreshold = consecutiveFailureThreshold;
 	}
 
 	public Duration getSlowCallDuration() {

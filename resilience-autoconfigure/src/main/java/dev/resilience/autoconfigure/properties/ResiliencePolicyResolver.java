@@ -253,6 +253,8 @@ public final class ResiliencePolicyResolver {
 					merger.pick("minimum-calls", CircuitBreakerProperties::getMinimumCalls, builtIn.minimumCalls()))
 			.failureRateThreshold(merger.pick("failure-rate-threshold",
 					CircuitBreakerProperties::getFailureRateThreshold, builtIn.failureRateThreshold()))
+			.consecutiveFailureThreshold(merger.pick("consecutive-failure-threshold",
+					CircuitBreakerProperties::getConsecutiveFailureThreshold, builtIn.consecutiveFailureThreshold()))
 			.slowCallDuration(merger.pick("slow-call-duration", CircuitBreakerProperties::getSlowCallDuration,
 					builtIn.slowCallDuration()))
 			.slowCallRateThreshold(merger.pick("slow-call-rate-threshold",

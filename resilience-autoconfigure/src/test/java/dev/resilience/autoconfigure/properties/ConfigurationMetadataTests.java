@@ -181,6 +181,8 @@ class ConfigurationMetadataTests {
 		keys.put("circuit-breaker.sliding-window-size", (p) -> p.circuitBreaker().slidingWindowSize());
 		keys.put("circuit-breaker.minimum-calls", (p) -> p.circuitBreaker().minimumCalls());
 		keys.put("circuit-breaker.failure-rate-threshold", (p) -> p.circuitBreaker().failureRateThreshold());
+		keys.put("circuit-breaker.consecutive-failure-threshold",
+				(p) -> p.circuitBreaker().consecutiveFailureThreshold());
 		keys.put("circuit-breaker.slow-call-duration", (p) -> p.circuitBreaker().slowCallDuration());
 		keys.put("circuit-breaker.slow-call-rate-threshold", (p) -> p.circuitBreaker().slowCallRateThreshold());
 		keys.put("circuit-breaker.open-duration", (p) -> p.circuitBreaker().openDuration());

@@ -82,6 +82,16 @@ class ResilienceConfigurationValidationTests {
 	}
 
 	@Test
+	void negativeConsecutiveFailureThresholdStopsStartUp() {
+		assertInvalid("resilience.instances.payments.circuit-breaker.consecutive-failure-threshold=-1",
+				(ex) -> assertThat(ex)
+					.hasMessage("resilience.instances.payments.circuit-breaker.consecutive-failure-threshold "
+							+ "must be >= 0 but was -1"),
+				"Property: resilience.instances.payments.circuit-breaker.consecutive-failure-threshold",
+				"Value: \"-1\"", "must be >= 0");
+	}
+
+	@Test
 	void openDurationMultiplierBelowOneStopsStartUp() {
 		assertInvalid("resilience.defaults.circuit-breaker.open-duration-multiplier=0.5",
 				(ex) -> assertThat(ex).hasMessage("resilience.defaults.circuit-breaker.open-duration-multiplier "

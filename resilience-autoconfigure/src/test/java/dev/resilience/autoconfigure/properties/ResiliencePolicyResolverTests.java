@@ -87,6 +87,24 @@ class ResiliencePolicyResolverTests {
 	}
 
 	@Test
+	void consecutiveFailureThresholdResolvesFromDefaultsAndInstances() {
+		this.runner
+			.withPropertyValues("resilience.defaults.circuit-breaker.consecutive-failure-threshold=25",
+					"resilience.instances.orders.circuit-breaker.consecutive-failure-threshold=0")
+			.run((context) -> {
+				ResiliencePolicyResolver resolver = context.getBean(ResiliencePolicyResolver.class);
+				assertThat(resolver.resolve("payments").circuitBreaker().consecutiveFailureThreshold())
+					.as("inherited from defaults")
+					.isEqualTo(25);
+				assertThat(resolver.resolve("orders").circuitBreaker().consecutiveFailureThreshold()).isZero();
+			});
+		this.runner.run((context) -> assertThat(context.getBean(ResiliencePolicyResolver.class)
+			.resolve("payments")
+			.circuitBreaker()
+			.consecutiveFailureThreshold()).as("built-in").isEqualTo(10));
+	}
+
+	@Test
 	void unsetMaxOpenDurationFollowsAnOpenDurationLongerThanItsDefault() {
 		this.runner
 			.withPropertyValues("resilience.instances.payments.circuit-breaker.open-duration=2m",

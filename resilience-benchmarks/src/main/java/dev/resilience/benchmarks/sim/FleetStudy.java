@@ -43,7 +43,8 @@ final class FleetStudy {
 	static final int[] FLOORS = { 10, 1, 0 };
 
 	/** The breaker's default before its open period grew, as the SPEC states it: 30 s, fixed. */
-	static final CircuitBreakerConfig FORMER_DEFAULT = OurPolicies.fixedOpen(Duration.ofSeconds(30));
+	static final CircuitBreakerConfig FORMER_DEFAULT = OurPolicies
+		.inARow(OurPolicies.fixedOpen(Duration.ofSeconds(30)), 0);
 
 	/** A short fixed open period, the shortest the defaults start with. */
 	private static final CircuitBreakerConfig ONE_SECOND_FIXED = OurPolicies.fixedOpen(Duration.ofSeconds(1));
@@ -64,10 +65,19 @@ final class FleetStudy {
 
 	/** Windows compared with the defaults, each with the default open period; none is a default. */
 	static final List<CircuitBreakerConfig> WINDOW_VARIANTS = List.of(SHORT_WINDOW,
-			OurPolicies.window(CircuitBreakerConfig.defaults(), 50, 10));
+			OurPolicies.window(CircuitBreakerConfig.defaults(), 50, 10),
+			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 0),
+			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 5),
+			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 20));
 
 	/** The background failure rate at which the windows' false trips are compared. */
 	private static final double BACKGROUND_FAILURES = 0.1;
+
+	/** @return how the rows of the SPEC's breaker are labelled: the part of its name in brackets */
+	private static String formerLabel() {
+		String name = formerDefault().name();
+		return name.substring(name.indexOf('(') + 1, name.lastIndexOf(')'));
+	}
 
 	private static final double TARGET_AMPLIFICATION = 1.1;
 
@@ -156,9 +166,10 @@ final class FleetStudy {
 				+ OurPolicies.seconds(breaker.maxOpenDuration()) + "). The rows named `open ...` change only the "
 				+ "open period, and those named `window ...` only the breaker's sliding window ("
 				+ OurPolicies.windowDescription(CircuitBreakerConfig.defaults()) + " by default), at the default "
-				+ "floor; they are settings users can choose, not defaults. `"
-				+ OurPolicies.openPeriodName(FORMER_DEFAULT) + "` is the SPEC's default before the open period "
-				+ "grew.");
+				+ "floor; they are settings users can choose, not defaults; those named `... in a row` or "
+				+ "`no row` change only the consecutive-failure threshold (default "
+				+ CircuitBreakerConfig.defaults().consecutiveFailureThreshold() + "). `" + formerLabel()
+				+ "` is the SPEC's breaker: a fixed 30 s open period and no consecutive-failure trip.");
 		markdown.line();
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			writeMatrix(scenario);
@@ -232,6 +243,7 @@ final class FleetStudy {
 		markdown.line(tinyCallersFinding());
 		markdown.line(openPeriodFinding());
 		markdown.line(growthFinding());
+		markdown.line(rowFinding());
 		markdown.line(windowFinding());
 		markdown.line(floorWithoutBreakerFinding());
 		markdown.line(peakFinding());
@@ -339,11 +351,12 @@ final class FleetStudy {
 		Policy defaults = defaults();
 		Policy former = formerDefault();
 		Policy oneSecond = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, ONE_SECOND_FIXED);
-		StringBuilder text = new StringBuilder("- **Processes serving many clients: the breaker's open period decides "
-				+ "recovery.** A slowdown fills each breaker's window with time-outs within seconds; the breaker "
+		StringBuilder text = new StringBuilder("- **Processes serving many clients: how soon the breaker opens and its "
+				+ "open period decide recovery.** A slowdown fills each breaker's window with time-outs within "
+				+ "seconds, or a row of them opens it sooner (next finding); the breaker "
 				+ "opens and refuses every call until a round of probes passes, so recovery follows the open period "
 				+ "in force when the slowdown ends (section 2 and 3 charts: goodput is zero while the breakers are "
-				+ "open). With " + processRange(MANY_CLIENTS) + " processes, `" + OurPolicies.openPeriodName(FORMER_DEFAULT)
+				+ "open). With " + processRange(MANY_CLIENTS) + " processes, `" + formerLabel()
 				+ "` (the SPEC's default) recovers in " + recoveries(former, shortTrigger, MANY_CLIENTS)
 				+ " after the 1 s trigger and " + recoveries(former, longTrigger, MANY_CLIENTS)
 				+ " after the 10 s trigger; the defaults in " + recoveries(defaults, shortTrigger, MANY_CLIENTS)
@@ -372,7 +385,7 @@ final class FleetStudy {
 			.append(" (the defaults ")
 			.append(outages(defaults))
 			.append("; `")
-			.append(OurPolicies.openPeriodName(FORMER_DEFAULT))
+			.append(formerLabel())
 			.append("` ")
 			.append(outages(former))
 			.append("). At ")
@@ -414,6 +427,40 @@ final class FleetStudy {
 								? " Whether the maximum is 30 s or 60 s makes no difference within the "
 										+ FullOutageStudy.DURATION.toSeconds() + " s outage above."
 								: "");
+	}
+
+	private String rowFinding() {
+		CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+		Policy noRow = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.inARow(defaults, 0));
+		Policy five = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.inARow(defaults, 5));
+		Policy twenty = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.inARow(defaults, 20));
+		int threshold = defaults.consecutiveFailureThreshold();
+		double peakRow = 0;
+		double peakNoRow = 0;
+		for (int processes : LARGEST) {
+			peakRow = Math.max(peakRow, storm(shortTrigger, defaults(), processes).peakAmplification());
+			peakNoRow = Math.max(peakNoRow, storm(shortTrigger, noRow, processes).peakAmplification());
+		}
+		boolean sooner = true;
+		for (int processes : MANY_CLIENTS) {
+			sooner &= seconds(storm(shortTrigger, defaults(), processes)) < seconds(
+					storm(shortTrigger, noRow, processes));
+		}
+		return "- **" + (sooner ? "Failures in a row open the breaker before its window trips"
+				: "Failures in a row") + ".** With " + processRange(MANY_CLIENTS) + " processes the defaults open "
+				+ "after " + threshold + " failures in a row (`consecutive-failure-threshold`) instead of waiting for half of "
+				+ "a " + defaults.slidingWindowSize() + "-call window: after the 1 s trigger they recover in "
+				+ recoveries(defaults(), shortTrigger, MANY_CLIENTS) + " against "
+				+ recoveries(noRow, shortTrigger, MANY_CLIENTS) + " without the row (`no row`), and the first "
+				+ "second peaks at " + times(peakRow) + " against " + times(peakNoRow) + " with "
+				+ processRange(LARGEST) + " processes; after the 10 s trigger "
+				+ recoveries(defaults(), longTrigger, MANY_CLIENTS) + " against "
+				+ recoveries(noRow, longTrigger, MANY_CLIENTS) + ". A shorter row is faster (`5 in a row`: "
+				+ recoveries(five, shortTrigger, MANY_CLIENTS) + "), a longer one slower (`20 in a row`: "
+				+ recoveries(twenty, shortTrigger, MANY_CLIENTS) + "). Independent failures seldom line up: with "
+				+ number(BACKGROUND_FAILURES * 100, 0) + "% of calls failing, a given call ends a row of "
+				+ threshold + " with probability " + scientific(Math.pow(BACKGROUND_FAILURES, threshold))
+				+ " (a row of 5: " + scientific(Math.pow(BACKGROUND_FAILURES, 5)) + ").";
 	}
 
 	private String windowFinding() {
@@ -716,7 +763,7 @@ final class FleetStudy {
 		markdown.line("Targets from the issue: amplification at most " + times(TARGET_AMPLIFICATION)
 				+ " in a full outage, back to 95% goodput within " + number(TARGET_RECOVERY_SECONDS, 0)
 				+ " s of the trigger's end, never metastable, in set-ups where naive retries stay collapsed. The "
-				+ "rows marked `" + OurPolicies.openPeriodName(FORMER_DEFAULT) + "` are the same with the SPEC's "
+				+ "rows marked `" + formerLabel() + "` are the same with the SPEC's "
 				+ "breaker, for comparison; they are not the defaults.");
 		markdown.line();
 		StringBuilder header = new StringBuilder("| target |");
@@ -730,7 +777,7 @@ final class FleetStudy {
 		Policy defaults = defaults();
 		Policy former = formerDefault();
 		Policy budgetOnly = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, null);
-		String formerName = OurPolicies.openPeriodName(FORMER_DEFAULT);
+		String formerName = formerLabel();
 		for (Object[] row : new Object[][] { { "defaults", defaults }, { formerName, former },
 				{ "budget alone, no breaker", budgetOnly } }) {
 			Policy policy = (Policy) row[1];

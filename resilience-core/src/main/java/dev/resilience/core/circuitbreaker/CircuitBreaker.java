@@ -29,7 +29,11 @@ import dev.resilience.core.time.Ticker;
  * <p>
  * {@code OPEN} lasts one open period of {@link Ticker} time; the move to
  * {@code HALF_OPEN} happens lazily, when a call arrives or the state is read at or after
- * that instant. {@code HALF_OPEN} admits exactly {@code halfOpenCalls} probes; when all
+ * that instant. {@code CLOSED} opens when its window trips (a failure or slow-call rate at
+ * or above its threshold over at least {@code minimumCalls}), or after
+ * {@code consecutiveFailureThreshold} failures in a row without a success between them,
+ * whatever the window holds: a dependency that fails every call is cut off within a few
+ * calls, not after half a window. {@code HALF_OPEN} admits exactly {@code halfOpenCalls} probes; when all
  * have completed, a failure or slow-call rate of the probes at or above its threshold
  * opens the breaker again, otherwise it closes with an empty window.
  * <p>
@@ -70,6 +74,8 @@ public final class CircuitBreaker {
 
 	private final long slowCallNanos;
 
+	private final int consecutiveFailureThreshold;
+
 	/** The first open period. */
 	private final long openNanos;
 
@@ -98,6 +104,7 @@ public final class CircuitBreaker {
 		this.listener = Objects.requireNonNull(listener, "listener must not be null");
 		this.thresholds = RateThresholds.of(config);
 		this.slowCallNanos = saturatedNanos(config.slowCallDuration());
+		this.consecutiveFailureThreshold = config.consecutiveFailureThreshold();
 		this.openNanos = saturatedNanos(config.openDuration());
 		this.maxOpenNanos = saturatedNanos(config.maxOpenDuration());
 		this.openMultiplier = config.openDurationMultiplier();
@@ -445,6 +452,9 @@ public final class CircuitBreaker {
 
 		private final long closedAt;
 
+		/** Failures since the last success; counted only with a consecutive-failure threshold. */
+		private final AtomicInteger failuresInARow = new AtomicInteger();
+
 		Closed(long previousOpenNanos, long closedAt) {
 			super(CircuitBreakerState.CLOSED);
 			this.previousOpenNanos = previousOpenNanos;
@@ -461,13 +471,31 @@ public final class CircuitBreaker {
 			if (!isCurrent()) {
 				return null; // admitted by an earlier closed state: its window is gone
 			}
-			if (!window.record(outcome)) {
+			if (!window.record(outcome) && !failedInARow(outcome)) {
 				return null;
 			}
 			long now = ticker.read();
 			State open = new Open(now, openPeriodNanos(now), window.counts(), config.minimumCalls());
 			// Several callers may trip the window at once; only the first transition wins.
 			return state.compareAndSet(this, open) ? open : null;
+		}
+
+		/**
+		 * @return whether this outcome makes {@code consecutiveFailureThreshold} failures in a
+		 * row; a success (slow or not) ends the row. A success costs one volatile read while
+		 * the row is empty.
+		 */
+		private boolean failedInARow(int outcome) {
+			if (consecutiveFailureThreshold == 0) {
+				return false;
+			}
+			if ((outcome & SlidingWindow.FAILED) != 0) {
+				return failuresInARow.incrementAndGet() >= consecutiveFailureThreshold;
+			}
+			if (failuresInARow.get() != 0) {
+				failuresInARow.set(0);
+			}
+			return false;
 		}
 
 		@Override

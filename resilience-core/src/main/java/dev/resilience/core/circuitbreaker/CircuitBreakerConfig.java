@@ -17,6 +17,8 @@ import dev.resilience.core.internal.Checks;
  * @param slidingWindowSize calls (count) or seconds (time) in the window
  * @param minimumCalls calls the window must hold before a rate is computed
  * @param failureRateThreshold percent of failed calls at or above which the breaker opens
+ * @param consecutiveFailureThreshold failures in a row, without a success between them, at
+ * which the breaker opens whatever its window holds; 0 turns this off
  * @param slowCallDuration a call taking at least this long is slow
  * @param slowCallRateThreshold percent of slow calls at or above which the breaker opens
  * @param openDuration how long the breaker stays open the first time before admitting probes
@@ -28,12 +30,20 @@ import dev.resilience.core.internal.Checks;
  * @param ignore exception types that count neither as success nor as failure
  */
 public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slidingWindowSize, int minimumCalls,
-		double failureRateThreshold, Duration slowCallDuration, double slowCallRateThreshold, Duration openDuration,
+		double failureRateThreshold, int consecutiveFailureThreshold, Duration slowCallDuration, double slowCallRateThreshold, Duration openDuration,
 		double openDurationMultiplier, Duration maxOpenDuration, int halfOpenCalls,
 		List<Class<? extends Throwable>> recordOn, List<Class<? extends Throwable>> ignore) {
 
 	/** Largest window: keeps per-breaker memory bounded whatever the configuration. */
 	public static final int MAX_SLIDING_WINDOW_SIZE = 100_000;
+
+	/**
+	 * The default number of failures in a row that opens the breaker: a dependency that fails
+	 * every call is cut off after 10 calls instead of after half a window of 100, while
+	 * independent failures rarely line up (at 10% of calls failing, 10 in a row come once in
+	 * about 10 billion calls).
+	 */
+	public static final int DEFAULT_CONSECUTIVE_FAILURE_THRESHOLD = 10;
 
 	/** The default first open period. */
 	public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(1);
@@ -57,6 +67,7 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 					"must be <= slidingWindowSize (" + slidingWindowSize + ") for a count window", minimumCalls);
 		}
 		Checks.percent("failureRateThreshold", failureRateThreshold);
+		Checks.atLeast("consecutiveFailureThreshold", 0, consecutiveFailureThreshold);
 		Checks.positive("slowCallDuration", slowCallDuration);
 		Checks.percent("slowCallRateThreshold", slowCallRateThreshold);
 		Checks.positive("openDuration", openDuration);
@@ -96,6 +107,7 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 			.slidingWindowSize(slidingWindowSize)
 			.minimumCalls(minimumCalls)
 			.failureRateThreshold(failureRateThreshold)
+			.consecutiveFailureThreshold(consecutiveFailureThreshold)
 			.slowCallDuration(slowCallDuration)
 			.slowCallRateThreshold(slowCallRateThreshold)
 			.openDuration(openDuration)
@@ -118,6 +130,8 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 		private int minimumCalls = 20;
 
 		private double failureRateThreshold = 50;
+
+		private int consecutiveFailureThreshold = DEFAULT_CONSECUTIVE_FAILURE_THRESHOLD;
 
 		private Duration slowCallDuration = Duration.ofSeconds(60);
 
@@ -156,6 +170,16 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 
 		public Builder failureRateThreshold(double failureRateThreshold) {
 			this.failureRateThreshold = failureRateThreshold;
+			return this;
+		}
+
+		/**
+		 * @param consecutiveFailureThreshold failures in a row that open the breaker whatever
+		 * its window holds; 0 turns this off
+		 * @return this builder
+		 */
+		public Builder consecutiveFailureThreshold(int consecutiveFailureThreshold) {
+			this.consecutiveFailureThreshold = consecutiveFailureThreshold;
 			return this;
 		}
 
@@ -218,7 +242,7 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 						: DEFAULT_MAX_OPEN_DURATION;
 			}
 			return new CircuitBreakerConfig(slidingWindowType, slidingWindowSize, minimumCalls, failureRateThreshold,
-					slowCallDuration, slowCallRateThreshold, openDuration, openDurationMultiplier, max, halfOpenCalls,
+					consecutiveFailureThreshold, slowCallDuration, slowCallRateThreshold, openDuration, openDurationMultiplier, max, halfOpenCalls,
 					recordOn, ignore);
 		}
 

@@ -178,15 +178,28 @@ class CircuitBreakerConcurrencyTests {
 
 	@Test
 	void racingFailuresOpenACountWindowBreakerExactlyOnce() throws Exception {
-		assertRacingFailuresOpenOnce(config(3));
+		assertRacingFailuresOpenOnce(config(3).toBuilder().consecutiveFailureThreshold(0).build(), 100);
 	}
 
 	@Test
 	void racingFailuresOpenATimeWindowBreakerExactlyOnce() throws Exception {
-		assertRacingFailuresOpenOnce(config(3).toBuilder().slidingWindowType(SlidingWindowType.TIME).build());
+		assertRacingFailuresOpenOnce(config(3).toBuilder()
+			.slidingWindowType(SlidingWindowType.TIME)
+			.consecutiveFailureThreshold(0)
+			.build(), 100);
 	}
 
-	private void assertRacingFailuresOpenOnce(CircuitBreakerConfig config) throws Exception {
+	@Test
+	void racingFailuresInARowOpenTheBreakerExactlyOnce() throws Exception {
+		// The window alone would never trip: only the row of failures opens it.
+		assertRacingFailuresOpenOnce(config(3).toBuilder()
+			.slidingWindowSize(1_000)
+			.minimumCalls(1_000)
+			.consecutiveFailureThreshold(10)
+			.build(), 10);
+	}
+
+	private void assertRacingFailuresOpenOnce(CircuitBreakerConfig config, int failuresToOpen) throws Exception {
 		try (Race race = Race.of(THREADS)) {
 			for (int round = 0; round < 50; round++) {
 				RecordingListener listener = new RecordingListener();
@@ -204,9 +217,10 @@ class CircuitBreakerConcurrencyTests {
 					}
 				});
 				assertThat(listener.transitions).containsExactly("CLOSED->OPEN");
-				assertThat(recorded.get()).isGreaterThanOrEqualTo(100);
+				assertThat(recorded.get()).isGreaterThanOrEqualTo(failuresToOpen);
 				CircuitBreakerMetrics metrics = breaker.metrics();
-				assertThat(metrics.bufferedCalls()).isEqualTo(metrics.failedCalls()).isGreaterThanOrEqualTo(100);
+				assertThat(metrics.bufferedCalls()).isEqualTo(metrics.failedCalls())
+					.isGreaterThanOrEqualTo(failuresToOpen);
 				assertThat(metrics.notPermittedCalls()).isEqualTo(THREADS * 10 - recorded.get());
 			}
 		}

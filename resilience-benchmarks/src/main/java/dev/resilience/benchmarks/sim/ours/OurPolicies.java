@@ -64,10 +64,14 @@ public final class OurPolicies {
 			boolean sameOpen = breaker.openDuration().equals(defaults.openDuration())
 					&& breaker.openDurationMultiplier() == defaults.openDurationMultiplier()
 					&& breaker.maxOpenDuration().equals(defaults.maxOpenDuration());
+			boolean sameRow = breaker.consecutiveFailureThreshold() == defaults.consecutiveFailureThreshold();
+			if (!sameRow) {
+				changes.add(rowName(breaker));
+			}
 			if (!sameWindow) {
 				changes.add(windowName(breaker));
 			}
-			if (!sameOpen || sameWindow) {
+			if (!sameOpen || (sameWindow && sameRow)) {
 				changes.add(openPeriodName(breaker));
 			}
 		}
@@ -75,7 +79,8 @@ public final class OurPolicies {
 		String description = "library defaults (3 attempts, 100 ms x2 full jitter, budget ratio 0.1 over 10 s) with a "
 				+ "floor of " + minRetriesPerSecond + ((minRetriesPerSecond == 1) ? " retry/s, " : " retries/s, ")
 				+ ((breaker == null) ? "no circuit breaker"
-						: "circuit breaker (" + windowDescription(breaker) + ", 50% failures, open "
+						: "circuit breaker (" + windowDescription(breaker) + ", 50% failures, "
+								+ rowDescription(breaker) + ", open "
 								+ openPeriodDescription(breaker) + ", 3 half-open calls)");
 		return policy(name, description, 1, retry, breaker);
 	}
@@ -124,6 +129,34 @@ public final class OurPolicies {
 	 */
 	public static CircuitBreakerConfig window(CircuitBreakerConfig breaker, int size, int minimumCalls) {
 		return breaker.toBuilder().slidingWindowSize(size).minimumCalls(minimumCalls).build();
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @param threshold failures in a row that open it, 0 for none
+	 * @return the same breaker with that threshold
+	 */
+	public static CircuitBreakerConfig inARow(CircuitBreakerConfig breaker, int threshold) {
+		return breaker.toBuilder().consecutiveFailureThreshold(threshold).build();
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @return its consecutive-failure threshold in a policy's name: {@code 5 in a row},
+	 * {@code no row}
+	 */
+	public static String rowName(CircuitBreakerConfig breaker) {
+		return (breaker.consecutiveFailureThreshold() == 0) ? "no row"
+				: breaker.consecutiveFailureThreshold() + " in a row";
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @return its consecutive-failure threshold in words
+	 */
+	public static String rowDescription(CircuitBreakerConfig breaker) {
+		return (breaker.consecutiveFailureThreshold() == 0) ? "no consecutive-failure trip"
+				: "or " + breaker.consecutiveFailureThreshold() + " failures in a row";
 	}
 
 	/**
