@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 import dev.resilience.core.retry.RetryContext;
@@ -109,7 +109,7 @@ final class AsyncCall<T> {
 		pending = attempt;
 		if (result.isDone()) {
 			// Cancelled while the attempt waited for its permit: do not start it.
-			attempt.cancel();
+			attempt.abandonBeforeStart();
 			return;
 		}
 		CompletionStage<? extends T> stage;
@@ -123,17 +123,12 @@ final class AsyncCall<T> {
 		}
 		catch (Throwable ex) {
 			// A call that throws instead of returning a failed stage fails the same way.
-			attempt.accept(null, ex);
+			attempt.failedToStart(ex);
 			return;
 		}
-		attempt.stage = stage;
-		if (result.isDone()) {
-			// Cancelled while the call was starting: the canceller may have seen the attempt
-			// before its stage was set, so stop the stage here too.
-			attempt.cancel();
-			return;
+		if (attempt.started(stage)) {
+			stage.whenComplete(attempt);
 		}
-		stage.whenComplete(attempt);
 	}
 
 	private void attemptEnded(Object value, Throwable failure) {
@@ -234,27 +229,77 @@ final class AsyncCall<T> {
 	}
 
 	/**
-	 * One attempt in flight: its permit and its stage. A compare-and-set decides between the
-	 * stage's completion and a cancellation; the loser does nothing.
+	 * One attempt in flight: its permit and its stage. Until the call has returned its stage
+	 * the attempt belongs to {@link #run}: a cancellation arriving then is only noted, and
+	 * {@code run} carries it out once the stage exists, so the stage is always cancelled
+	 * before the permits go back and no other call can take the permits while this one's
+	 * work is still starting. From then on a compare-and-set decides between the stage's
+	 * completion and a cancellation; the loser does nothing.
 	 */
 	private final class Attempt implements BiConsumer<Object, Throwable> {
 
+		/** The call has not returned its stage yet; only {@code run} may settle the attempt. */
+		private static final int STARTING = 0;
+
+		/** Cancelled while {@link #STARTING}: {@code run} cancels the stage once it has it. */
+		private static final int CANCEL_REQUESTED = 1;
+
+		/** The stage is running; its completion and a cancellation race to settle it. */
+		private static final int STARTED = 2;
+
+		private static final int SETTLED = 3;
+
 		private final AttemptPermit permit;
 
-		private final AtomicBoolean settled = new AtomicBoolean();
+		private final AtomicInteger phase = new AtomicInteger(STARTING);
 
-		volatile CompletionStage<?> stage;
+		private volatile CompletionStage<?> stage;
 
 		Attempt(AttemptPermit permit) {
 			this.permit = permit;
 		}
 
+		/** {@code run} gives the attempt up before starting the call: the permits go back. */
+		void abandonBeforeStart() {
+			phase.set(SETTLED);
+			permit.onCancel();
+		}
+
+		/** The call threw instead of returning a stage. */
+		void failedToStart(Throwable error) {
+			if (phase.getAndSet(SETTLED) == CANCEL_REQUESTED) {
+				// The caller cancelled meanwhile: nothing runs any more, the permits go back.
+				permit.onCancel();
+				return;
+			}
+			settle(null, error);
+		}
+
+		/**
+		 * @return {@code true} if the stage may run on; {@code false} if a cancellation came
+		 * while the call was starting, in which case the stage has been cancelled and the
+		 * permits given back
+		 */
+		boolean started(CompletionStage<?> stage) {
+			this.stage = stage;
+			if (phase.compareAndSet(STARTING, STARTED)) {
+				return true;
+			}
+			phase.set(SETTLED);
+			cancelStageThenRelease(stage);
+			return false;
+		}
+
 		@Override
 		public void accept(Object value, Throwable error) {
-			if (!settled.compareAndSet(false, true)) {
+			if (!phase.compareAndSet(STARTED, SETTLED)) {
 				// Cancelled first: the cancellation has settled the call.
 				return;
 			}
+			settle(value, error);
+		}
+
+		private void settle(Object value, Throwable error) {
 			Throwable failure = (error != null) ? unwrap(error) : null;
 			if (failure != null) {
 				permit.onError(failure);
@@ -267,16 +312,30 @@ final class AsyncCall<T> {
 		}
 
 		void cancel() {
-			if (!settled.compareAndSet(false, true)) {
-				return;
-			}
-			try {
-				CompletionStage<?> current = stage;
-				if (current != null) {
-					// Before the permits go back: the dependency hears of the cancellation
-					// before another call can take its place.
-					current.toCompletableFuture().cancel(true);
+			for (;;) {
+				int current = phase.get();
+				if (current == STARTING) {
+					if (phase.compareAndSet(STARTING, CANCEL_REQUESTED)) {
+						return; // run() carries it out when the call has returned
+					}
 				}
+				else if (current == STARTED) {
+					if (phase.compareAndSet(STARTED, SETTLED)) {
+						cancelStageThenRelease(stage);
+						return;
+					}
+				}
+				else {
+					return; // already requested or settled
+				}
+			}
+		}
+
+		private void cancelStageThenRelease(CompletionStage<?> current) {
+			try {
+				// Before the permits go back: the dependency hears of the cancellation
+				// before another call can take its place.
+				current.toCompletableFuture().cancel(true);
 			}
 			catch (UnsupportedOperationException ex) {
 				// A stage that cannot be cancelled runs to its end; its permits go back now.

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.resilience.core.bulkhead.AdaptiveLimitConfig;
 import dev.resilience.core.bulkhead.Bulkhead;
@@ -306,6 +307,28 @@ class AsyncPipelineTests {
 		assertThat(holder).isCompletedWithValue("done");
 		assertThat(pipeline.circuitBreaker().metrics().bufferedCalls()).as("the rejection is not recorded")
 			.isEqualTo(1);
+	}
+
+	@Test
+	void cancellationWhileTheCallIsStartingCancelsItsStageBeforeThePermitGoesBack() {
+		ResiliencePipeline pipeline = builder().bulkhead(new BulkheadConfig(1, Duration.ofSeconds(5))).build();
+		CompletableFuture<String> holder = pipeline.executeAsync(this::call);
+		AtomicReference<CompletableFuture<String>> result = new AtomicReference<>();
+		AtomicInteger availableWhileStarting = new AtomicInteger(-1);
+		CompletableFuture<String> stage = new CompletableFuture<>();
+		result.set(pipeline.executeAsync(() -> {
+			// The caller cancels while this call is still starting (it has not returned its stage).
+			result.get().cancel(true);
+			availableWhileStarting.set(pipeline.bulkhead().availableConcurrentCalls());
+			return stage;
+		}));
+		// The second call waits; the first call's end hands it the permit and starts it.
+		attempt(1).complete("first");
+		assertThat(holder).isCompletedWithValue("first");
+		assertThat(result.get()).isCancelled();
+		assertThat(availableWhileStarting).as("the permit is held while the call starts").hasValue(0);
+		assertThat(stage).as("the stage returned after the cancellation is cancelled").isCancelled();
+		assertThat(pipeline.bulkhead().availableConcurrentCalls()).isEqualTo(1);
 	}
 
 	@Test

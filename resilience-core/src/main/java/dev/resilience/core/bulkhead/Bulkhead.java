@@ -230,6 +230,11 @@ public final class Bulkhead {
 	}
 
 	private BulkheadFullException rejected() {
+		countRejected();
+		return new BulkheadFullException(name, limit);
+	}
+
+	private void countRejected() {
 		rejectedCalls.increment();
 		try {
 			listener.onRejected(name);
@@ -237,7 +242,6 @@ public final class Bulkhead {
 		catch (RuntimeException ignored) {
 			// A listener must not change the outcome of the call.
 		}
-		return new BulkheadFullException(name, limit);
 	}
 
 	private Permit admitted() {
@@ -459,8 +463,9 @@ public final class Bulkhead {
 		/** {@code maxWait} is over. */
 		@Override
 		public void run() {
-			if (permits.abandon(this)) {
-				future.completeExceptionally(rejected());
+			// Counted only if the caller sees it: a caller may cancel just as the wait runs out.
+			if (permits.abandon(this) && future.completeExceptionally(new BulkheadFullException(name, limit))) {
+				countRejected();
 			}
 		}
 
