@@ -240,40 +240,52 @@ public final class Retry {
 		}
 	}
 
+	// The first attempt, kept small so that the JIT inlines it into the caller: a call that
+	// succeeds at once never enters the loop below.
 	private <A, T> T run(Attempt<A, T> attempt, TimedAttempt<A, T> timed, A argument, RetryNest nest,
 			RetryNest.Frame frame) throws Throwable {
+		frame.attempt = 1;
+		long start = 0;
+		if (timed == null) {
+			this.budget.recordFirstAttempt();
+		}
+		else {
+			// One reading per attempt, shared: the first also dates the budget deposit.
+			// Outside the try: the ticker is not the call, so its failure is not retried.
+			start = this.ticker.read();
+			this.budget.recordFirstAttempt(start);
+		}
+		T result;
+		try {
+			result = (timed == null) ? attempt.run(argument) : timed.run(argument, start);
+		}
+		catch (Throwable ex) {
+			return retryLoop(attempt, timed, argument, nest, frame, null, ex);
+		}
+		if (!this.retriesResults || !this.retryOnResult.test(result)) {
+			finished(1, true);
+			return result;
+		}
+		return retryLoop(attempt, timed, argument, nest, frame, result, null);
+	}
+
+	// Decides on the outcome of the first attempt (a failure, or a result the retry retries)
+	// and makes the further attempts.
+	private <A, T> T retryLoop(Attempt<A, T> attempt, TimedAttempt<A, T> timed, A argument, RetryNest nest,
+			RetryNest.Frame frame, T firstResult, Throwable firstError) throws Throwable {
 		// A call nested in an OUTERMOST nest makes one attempt; its enclosing call retries.
 		int maxAttempts = frame.mayRetry ? this.config.maxAttempts() : 1;
 		// In an INNERMOST nest every call asks whether a failure is the final outcome of a
 		// call nested in it; the question is only asked on the failure path.
 		boolean checksFinal = frame.mode == NestedRetryMode.INNERMOST;
-		if (timed == null) {
-			this.budget.recordFirstAttempt();
-		}
 		int attemptNumber = 1;
 		long previousDelay = 0;
 		Throwable lastError = null;
 		List<Throwable> earlierErrors = null;
+		T result = firstResult;
+		Throwable error = firstError;
 		for (;;) {
 			long minDelay = 0;
-			frame.attempt = attemptNumber;
-			T result = null;
-			Throwable error = null;
-			long start = 0;
-			if (timed != null) {
-				// One reading per attempt, shared: the first also dates the budget deposit.
-				// Outside the try: the ticker is not the call, so its failure is not retried.
-				start = this.ticker.read();
-				if (attemptNumber == 1) {
-					this.budget.recordFirstAttempt(start);
-				}
-			}
-			try {
-				result = (timed == null) ? attempt.run(argument) : timed.run(argument, start);
-			}
-			catch (Throwable ex) {
-				error = ex;
-			}
 			if (error != null) {
 				if (lastError != null && lastError != error) {
 					earlierErrors = remember(earlierErrors, lastError);
@@ -310,6 +322,16 @@ public final class Retry {
 			}
 			previousDelay = delay;
 			attemptNumber++;
+			frame.attempt = attemptNumber;
+			result = null;
+			error = null;
+			long start = (timed != null) ? this.ticker.read() : 0;
+			try {
+				result = (timed == null) ? attempt.run(argument) : timed.run(argument, start);
+			}
+			catch (Throwable ex) {
+				error = ex;
+			}
 		}
 	}
 

@@ -141,6 +141,17 @@ final class RetryNest {
 		/** Stands for a null result, so that a retried null result can be reported too. */
 		private static final Object NULL = new Object();
 
+		private static final java.lang.invoke.VarHandle GENERATION;
+
+		static {
+			try {
+				GENERATION = java.lang.invoke.MethodHandles.lookup().findVarHandle(Frame.class, "generation", int.class);
+			}
+			catch (ReflectiveOperationException ex) {
+				throw new ExceptionInInitializerError(ex);
+			}
+		}
+
 		final int index;
 
 		/** The mode of the outermost call of the nest, which governs every frame in it. */
@@ -152,9 +163,13 @@ final class RetryNest {
 
 		/**
 		 * Bumped when the frame is left, so that reports arriving late from another
-		 * thread, for a call that already ended, are dropped.
+		 * thread, for a call that already ended, are dropped. Written by the owner with
+		 * release semantics (a plain store on x86, where a volatile store costs a fence on
+		 * every call) and read by other threads with acquire semantics: a report that reads
+		 * the older value just after the owner left is one that slipped in just as the call
+		 * ended, which the frame tolerates anyway (see {@link #rememberFinalFrom}).
 		 */
-		private volatile int generation;
+		private int generation;
 
 		/** Set on a stand-in: the captured frame on the capturing thread and its generation then. */
 		private final Frame source;
@@ -185,11 +200,15 @@ final class RetryNest {
 		 */
 		Frame standIn() {
 			Frame copy = new Frame(this.index, (this.source != null) ? this.source : this,
-					(this.source != null) ? this.sourceGeneration : this.generation);
+					(this.source != null) ? this.sourceGeneration : currentGeneration());
 			copy.mode = this.mode;
 			copy.mayRetry = this.mayRetry;
 			copy.attempt = this.attempt;
 			return copy;
+		}
+
+		private int currentGeneration() {
+			return (int) GENERATION.getAcquire(this);
 		}
 
 		void enter(NestedRetryMode mode, boolean mayRetry) {
@@ -207,11 +226,12 @@ final class RetryNest {
 		 * through stand-ins are dropped.
 		 */
 		void retire() {
-			this.generation++;
+			// Not on the per-call path: a full update, as a retirement may come from any thread.
+			GENERATION.getAndAdd(this, 1);
 		}
 
 		void leave() {
-			this.generation++;
+			GENERATION.setRelease(this, this.generation + 1);
 			this.attempt = 0;
 			if (this.outcomeCount != 0) {
 				clearOutcomes();
@@ -253,7 +273,7 @@ final class RetryNest {
 				// Checked under the lock, but the owner bumps the generation without it: a
 				// report that slips in just as the call ends is cleared when the frame is next
 				// entered, and until then it names only an object of the call that ended.
-				if (generation == this.generation) {
+				if (generation == (int) GENERATION.getAcquire(this)) {
 					add(outcome);
 				}
 			}
@@ -272,7 +292,7 @@ final class RetryNest {
 			if (this.source != null) {
 				// A stand-in keeps nothing: what is reported to it goes to the captured frame,
 				// which answers while its call lasts.
-				return this.source.generation == this.sourceGeneration && this.source.holdsFinal(outcome);
+				return this.source.currentGeneration() == this.sourceGeneration && this.source.holdsFinal(outcome);
 			}
 			if (this.outcomeCount == 0) {
 				return false;
