@@ -224,6 +224,9 @@ public final class Retry {
 
 	// Exactly one of attempt and timed is given: one loop for both keeps their rules identical.
 	private <A, T> T enter(Attempt<A, T> attempt, TimedAttempt<A, T> timed, A argument) throws Throwable {
+		if (timed == null) {
+			this.budget.recordFirstAttempt();
+		}
 		RetryNest nest = RetryContext.nest();
 		RetryNest.Frame frame = nest.enter(this.config.nested());
 		try {
@@ -244,12 +247,8 @@ public final class Retry {
 	// succeeds at once never enters the loop below.
 	private <A, T> T run(Attempt<A, T> attempt, TimedAttempt<A, T> timed, A argument, RetryNest nest,
 			RetryNest.Frame frame) throws Throwable {
-		frame.attempt = 1;
 		long start = 0;
-		if (timed == null) {
-			this.budget.recordFirstAttempt();
-		}
-		else {
+		if (timed != null) {
 			// One reading per attempt, shared: the first also dates the budget deposit.
 			// Outside the try: the ticker is not the call, so its failure is not retried.
 			start = this.ticker.read();

@@ -18,6 +18,25 @@ final class RetryNest {
 
 	private Frame[] frames = new Frame[4];
 
+	/** frames[0] of a nest of this thread's own, also held here for {@link #enter}. */
+	private final Frame outermost;
+
+	RetryNest() {
+		this.outermost = new Frame(0);
+		this.frames[0] = this.outermost;
+	}
+
+	private RetryNest(Frame[] frames, int depth) {
+		this.frames = frames;
+		this.depth = depth;
+		Frame first = frames[0];
+		if (first == null) {
+			first = new Frame(0);
+			frames[0] = first;
+		}
+		this.outermost = first;
+	}
+
 	private int depth;
 
 	/**
@@ -28,7 +47,19 @@ final class RetryNest {
 	 */
 	Frame enter(NestedRetryMode ownMode) {
 		int index = this.depth;
-		NestedRetryMode mode = (index == 0) ? ownMode : this.frames[0].mode;
+		if (index == 0) {
+			// The common case, a retrying call that is not nested: one load fewer on the
+			// path from the thread to the frame than through the array.
+			Frame frame = this.outermost;
+			frame.enter(ownMode, true);
+			this.depth = 1;
+			return frame;
+		}
+		return enterNested(index);
+	}
+
+	private Frame enterNested(int index) {
+		NestedRetryMode mode = this.frames[0].mode;
 		if (index == this.frames.length) {
 			this.frames = java.util.Arrays.copyOf(this.frames, index * 2);
 		}
@@ -37,7 +68,7 @@ final class RetryNest {
 			frame = new Frame(index);
 			this.frames[index] = frame;
 		}
-		frame.enter(mode, index == 0 || mode != NestedRetryMode.OUTERMOST);
+		frame.enter(mode, mode != NestedRetryMode.OUTERMOST);
 		this.depth = index + 1;
 		return frame;
 	}
@@ -122,10 +153,7 @@ final class RetryNest {
 	 * A nest for another thread that starts with stand-ins of captured frames.
 	 */
 	static RetryNest of(Frame[] standIns) {
-		RetryNest nest = new RetryNest();
-		nest.frames = java.util.Arrays.copyOf(standIns, Math.max(4, standIns.length * 2));
-		nest.depth = standIns.length;
-		return nest;
+		return new RetryNest(java.util.Arrays.copyOf(standIns, Math.max(4, standIns.length * 2)), standIns.length);
 	}
 
 	/**
@@ -214,7 +242,8 @@ final class RetryNest {
 		void enter(NestedRetryMode mode, boolean mayRetry) {
 			this.mode = mode;
 			this.mayRetry = mayRetry;
-			this.attempt = 0;
+			// A call enters at its first attempt.
+			this.attempt = 1;
 			if (this.outcomeCount != 0) {
 				// A report that raced with the previous leave of this frame; it names a call that is over.
 				clearOutcomes();
@@ -231,8 +260,8 @@ final class RetryNest {
 		}
 
 		void leave() {
+			// The attempt is left as it is: frames above the depth are never read.
 			GENERATION.setRelease(this, this.generation + 1);
-			this.attempt = 0;
 			if (this.outcomeCount != 0) {
 				clearOutcomes();
 			}
