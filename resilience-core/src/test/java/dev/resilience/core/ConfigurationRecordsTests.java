@@ -29,7 +29,7 @@ class ConfigurationRecordsTests {
 		assertThat(config.slowCallRateThreshold()).isEqualTo(100);
 		assertThat(config.openDuration()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(config.openDurationMultiplier()).isEqualTo(1.5);
-		assertThat(config.maxOpenDuration()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(config.maxOpenDuration()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(config.halfOpenCalls()).isEqualTo(3);
 		assertThat(config.recordOn()).isEmpty();
 		assertThat(config.ignore()).isEmpty();
@@ -63,8 +63,10 @@ class ConfigurationRecordsTests {
 
 	@Test
 	void unsetMaxOpenDurationIsTheDefaultOrALongerOpenDuration() {
+		assertThat(CircuitBreakerConfig.builder().openDuration(Duration.ofMillis(500)).build().maxOpenDuration())
+			.isEqualTo(Duration.ofSeconds(2));
 		assertThat(CircuitBreakerConfig.builder().openDuration(Duration.ofSeconds(10)).build().maxOpenDuration())
-			.isEqualTo(Duration.ofSeconds(30));
+			.isEqualTo(Duration.ofSeconds(10));
 		assertThat(CircuitBreakerConfig.builder().openDuration(Duration.ofMinutes(2)).build().maxOpenDuration())
 			.isEqualTo(Duration.ofMinutes(2));
 		assertThat(CircuitBreakerConfig.builder()

@@ -68,7 +68,7 @@ public class CircuitBreakerProperties {
 	private Double openDurationMultiplier;
 
 	/**
-	 * Longest open period the growth reaches, at least open-duration. Default: 30s, or
+	 * Longest open period the growth reaches, at least open-duration. Default: 2s, or
 	 * open-duration if that is longer.
 	 */
 	private Duration maxOpenDuration;

@@ -263,7 +263,7 @@ public final class ResiliencePolicyResolver {
 					merger.pick("open-duration", CircuitBreakerProperties::getOpenDuration, builtIn.openDuration()))
 			.openDurationMultiplier(merger.pick("open-duration-multiplier",
 					CircuitBreakerProperties::getOpenDurationMultiplier, builtIn.openDurationMultiplier()))
-			// Unset: the built-in 30s, or open-duration if longer (the builder decides).
+			// Unset: the built-in 2s, or open-duration if longer (the builder decides).
 			.maxOpenDuration(merger.pick("max-open-duration", CircuitBreakerProperties::getMaxOpenDuration, null))
 			.halfOpenCalls(
 					merger.pick("half-open-calls", CircuitBreakerProperties::getHalfOpenCalls, builtIn.halfOpenCalls()))

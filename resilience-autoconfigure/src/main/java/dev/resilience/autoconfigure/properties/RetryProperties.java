@@ -142,7 +142,9 @@ public class RetryProperties {
 		private Boolean enabled;
 
 		/**
-		 * Retries allowed per first attempt over the window, in [0, 1]. Default: 0.1.
+		 * Retries allowed per first attempt over the window, in [0, 1]. The tokens are spent
+		 * at most twice as fast as they are earned: in each tenth of the window at most twice
+		 * its share, or the ratio of that tenth's own first attempts if more. Default: 0.1.
 		 */
 		private Double ratio;
 
@@ -151,7 +153,9 @@ public class RetryProperties {
 		 * still retry: a minimum, not added to what the ratio earns (a window allows the
 		 * larger of this times the window and ratio times its first attempts). A call that
 		 * fails although it retried suspends this minimum until an attempt succeeds, so a
-		 * failing quiet service retries only what its traffic earns. Default: 1.
+		 * failing quiet service retries only what its traffic earns. Paced like the ratio's
+		 * tokens, but a tenth of the window always holds the retries of one call.
+		 * Default: 1.
 		 */
 		private Integer minRetriesPerSecond;
 

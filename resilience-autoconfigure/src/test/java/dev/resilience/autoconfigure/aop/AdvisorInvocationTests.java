@@ -44,7 +44,9 @@ class AdvisorInvocationTests {
 				ResilienceAopAutoConfiguration.class))
 		.withBean(ManualTicker.class, ManualTicker::create)
 		.withPropertyValues("resilience.instances.quotes.retry.max-attempts=3",
-				"resilience.instances.quotes.retry.jitter=none");
+				"resilience.instances.quotes.retry.jitter=none",
+				// Several failing calls in one second: a floor of 5 retries a second paces 10 into a slice.
+				"resilience.instances.quotes.retry.budget.min-retries-per-second=5");
 
 	@Test
 	void retriedCallRunsTheAspectsInsideTheAdvisorOnEveryAttemptAndThoseOutsideOnce() {
@@ -137,8 +139,14 @@ class AdvisorInvocationTests {
 					bytesPerCall(threads, calls, annotated::call);
 					bytesPerCall(threads, calls, floor::call);
 				}
-				double ours = bytesPerCall(threads, calls, annotated::call);
-				double spring = bytesPerCall(threads, calls, floor::call);
+				// The steady state: the least of several rounds, as a round that the JIT recompiles
+				// in the middle of (more likely while other tests share the JVM) allocates more.
+				double ours = Double.MAX_VALUE;
+				double spring = Double.MAX_VALUE;
+				for (int round = 0; round < 5; round++) {
+					ours = Math.min(ours, bytesPerCall(threads, calls, annotated::call));
+					spring = Math.min(spring, bytesPerCall(threads, calls, floor::call));
+				}
 				assertThat(ours).as("bytes per call of @Retryable @CircuitBreaker @Bulkhead; the proxy's floor is %s",
 						spring)
 					.isLessThanOrEqualTo(spring + 8);

@@ -50,11 +50,14 @@ class AnnotatedBeanBehaviourTests {
 				"resilience.instances.inventory.circuit-breaker.minimum-calls=4",
 				"resilience.instances.inventory.circuit-breaker.failure-rate-threshold=50",
 				"resilience.instances.inventory.circuit-breaker.open-duration=10s",
+				"resilience.instances.inventory.circuit-breaker.max-open-duration=30s",
 				"resilience.instances.inventory.circuit-breaker.half-open-calls=2",
 				"resilience.instances.quotes.retry.max-attempts=4",
 				"resilience.instances.quotes.retry.initial-backoff=100ms",
 				"resilience.instances.quotes.retry.multiplier=2",
 				"resilience.instances.quotes.retry.jitter=none",
+				// Two failing calls in one second: a floor of 5 retries a second paces 10 into a slice.
+				"resilience.instances.quotes.retry.budget.min-retries-per-second=5",
 				"resilience.instances.quotes.retry.ignore=java.lang.IllegalArgumentException",
 				"resilience.instances.stingy.retry.max-attempts=5",
 				"resilience.instances.stingy.retry.jitter=none",
@@ -140,7 +143,7 @@ class AnnotatedBeanBehaviourTests {
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> service.reserve("probe 2"));
 			assertThat(endpoint.circuitBreaker("inventory").state()).isEqualTo(CircuitBreakerState.OPEN);
 			assertThat(endpoint.circuitBreaker("inventory").failureRate()).isEqualTo(100.0);
-			// open-duration 10s, built-in multiplier 1.5 and max-open-duration 30s.
+			// open-duration 10s, built-in multiplier 1.5, max-open-duration 30s.
 			assertThat(endpoint.circuitBreaker("inventory").openDurationMillis()).isEqualTo(15_000);
 			ticker.advance(Duration.ofSeconds(15));
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> service.reserve("probe 3"));

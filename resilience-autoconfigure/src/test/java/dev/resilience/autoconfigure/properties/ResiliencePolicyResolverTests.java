@@ -82,7 +82,7 @@ class ResiliencePolicyResolverTests {
 				CircuitBreakerConfig orders = resolver.resolve("orders").circuitBreaker();
 				assertThat(orders.openDuration()).as("built-in").isEqualTo(Duration.ofSeconds(1));
 				assertThat(orders.openDurationMultiplier()).isEqualTo(1.0);
-				assertThat(orders.maxOpenDuration()).as("built-in").isEqualTo(Duration.ofSeconds(30));
+				assertThat(orders.maxOpenDuration()).as("built-in").isEqualTo(Duration.ofSeconds(2));
 			});
 	}
 
@@ -108,13 +108,13 @@ class ResiliencePolicyResolverTests {
 	void unsetMaxOpenDurationFollowsAnOpenDurationLongerThanItsDefault() {
 		this.runner
 			.withPropertyValues("resilience.instances.payments.circuit-breaker.open-duration=2m",
-					"resilience.instances.orders.circuit-breaker.open-duration=10s")
+					"resilience.instances.orders.circuit-breaker.open-duration=500ms")
 			.run((context) -> {
 				ResiliencePolicyResolver resolver = context.getBean(ResiliencePolicyResolver.class);
 				assertThat(resolver.resolve("payments").circuitBreaker().maxOpenDuration())
 					.isEqualTo(Duration.ofMinutes(2));
 				assertThat(resolver.resolve("orders").circuitBreaker().maxOpenDuration())
-					.isEqualTo(Duration.ofSeconds(30));
+					.isEqualTo(Duration.ofSeconds(2));
 			});
 	}
 

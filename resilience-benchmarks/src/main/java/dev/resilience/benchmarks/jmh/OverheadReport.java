@@ -136,7 +136,9 @@ public final class OverheadReport {
 			"Class `" + CoreOverheadBenchmarks.class.getSimpleName() + "`: every benchmark runs the same call "
 					+ "(returns a field) through the same interface; instances are shared by the benchmark's "
 					+ "threads. Both libraries have the same settings: circuit breaker with a count window of 100 "
-					+ "calls, minimum 20 calls, 50% failures, slow calls from 60 s, 30 s open, 3 half-open calls; "
+					+ "calls, minimum 20 calls, 50% failures, slow calls from 60 s, open "
+					+ dev.resilience.core.circuitbreaker.CircuitBreakerConfig.defaults().openDuration().toMillis()
+					+ " ms (never reached), 3 half-open calls; "
 					+ "bulkhead of 25 calls without waiting; retry of 3 attempts with exponential backoff from "
 					+ "100 ms (never reached). The library's retry keeps its retry budget as well (on by default; "
 					+ "Resilience4j has none). The full pipeline is retry, then breaker, then bulkhead, in both: "

@@ -49,16 +49,19 @@ final class FleetStudy {
 	/** A short fixed open period, the shortest the defaults start with. */
 	private static final CircuitBreakerConfig ONE_SECOND_FIXED = OurPolicies.fixedOpen(Duration.ofSeconds(1));
 
-	/** Growing twice as fast as the defaults' multiplier, from the same first period. */
+	/** The defaults' growth, from the same first period, up to 30 s instead of the defaults' maximum. */
+	static final CircuitBreakerConfig LONG_GROWTH = OurPolicies.growingOpen(
+			CircuitBreakerConfig.DEFAULT_OPEN_DURATION, CircuitBreakerConfig.DEFAULT_OPEN_DURATION_MULTIPLIER,
+			Duration.ofSeconds(30));
+
+	/** Growing twice as fast as the defaults' multiplier, up to 30 s. */
 	static final CircuitBreakerConfig DOUBLING = OurPolicies.growingOpen(Duration.ofSeconds(1), 2,
 			Duration.ofSeconds(30));
 
 	/** Open periods compared with the defaults, each at the default floor; none is a default. */
 	static final List<CircuitBreakerConfig> OPEN_VARIANTS = List.of(FORMER_DEFAULT,
-			OurPolicies.fixedOpen(Duration.ofSeconds(5)), ONE_SECOND_FIXED, DOUBLING,
-			OurPolicies.growingOpen(Duration.ofSeconds(1), 2, Duration.ofSeconds(60)),
-			OurPolicies.growingOpen(Duration.ofSeconds(2), 1.5, Duration.ofSeconds(30)),
-			OurPolicies.growingOpen(Duration.ofSeconds(2), 2, Duration.ofSeconds(30)));
+			OurPolicies.fixedOpen(Duration.ofSeconds(5)), ONE_SECOND_FIXED, LONG_GROWTH, DOUBLING,
+			OurPolicies.growingOpen(Duration.ofSeconds(2), 1.5, Duration.ofSeconds(30)));
 
 	/** A shorter count window than the defaults' 100 calls (minimum 20): trips sooner. */
 	static final CircuitBreakerConfig SHORT_WINDOW = OurPolicies.window(CircuitBreakerConfig.defaults(), 20, 10);
@@ -125,9 +128,9 @@ final class FleetStudy {
 		return OurPolicies.of(OurPolicies.DEFAULT_FLOOR, FORMER_DEFAULT);
 	}
 
-	/** The defaults with an open period growing x2. */
-	static Policy doubling() {
-		return OurPolicies.of(OurPolicies.DEFAULT_FLOOR, DOUBLING);
+	/** The defaults with an open period growing up to 30 s. */
+	static Policy longGrowth() {
+		return OurPolicies.of(OurPolicies.DEFAULT_FLOOR, LONG_GROWTH);
 	}
 
 	void write(int section) throws IOException {
@@ -145,8 +148,10 @@ final class FleetStudy {
 				+ budget.window().toSeconds() + " s window, and while its retries work it never allows fewer than "
 				+ "`min-retries-per-second` x window retries per window (the floor, a minimum, not an addition: "
 				+ "max(floor x window, ratio x first attempts) tokens; default " + OurPolicies.DEFAULT_FLOOR
-				+ "/s, so " + (int) (OurPolicies.DEFAULT_FLOOR * window) + " tokens). A call that fails although it "
-				+ "retried suspends the floor, and the process's next successful attempt restores it; while it is "
+				+ "/s, so " + (int) (OurPolicies.DEFAULT_FLOOR * window) + " tokens). The tokens are spent at a bounded "
+				+ "pace: in each tenth of the window at most twice that tenth's share of them, or the ratio of the "
+				+ "tenth's own first attempts if more, or, while the floor holds, the retries of one call. A call "
+				+ "that fails although it retried suspends the floor, and the process's next successful attempt restores it; while it is "
 				+ "suspended only what the ratio earns counts. With " + String.format(Locale.ROOT, "%,d", (int) clients)
 				+ " processes of one client each, every budget sees " + number(perClient, 1) + " requests/s: it earns "
 				+ number(earned, 1) + " token per window"
@@ -399,34 +404,30 @@ final class FleetStudy {
 	private String growthFinding() {
 		CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
 		Duration slowdown = longTrigger.slowdown().duration();
-		Policy doubling = doubling();
+		Policy longer = longGrowth();
 		boolean slower = true;
 		for (int processes : MANY_CLIENTS) {
-			slower &= seconds(storm(longTrigger, doubling, processes)) > seconds(
+			slower &= seconds(storm(longTrigger, longer, processes)) > seconds(
 					storm(longTrigger, defaults(), processes));
 		}
-		return "- **" + (slower ? "How fast the open period grows decides how long a longer slowdown lingers."
-				: "How fast the open period grows.") + "** A breaker whose "
-				+ "rounds of probes all fail is, " + slowdown.toSeconds() + " s after it first opened (the length "
-				+ "of the long slowdown), in a period of " + OurPolicies.seconds(periodInForce(DOUBLING, slowdown))
-				+ " growing x" + number(DOUBLING.openDurationMultiplier(), 0) + " from "
-				+ OurPolicies.seconds(DOUBLING.openDuration()) + ", against "
-				+ OurPolicies.seconds(periodInForce(breaker, slowdown)) + " with the defaults (x"
-				+ breaker.openDurationMultiplier() + "); with " + processRange(MANY_CLIENTS) + " processes `"
-				+ OurPolicies.openPeriodName(DOUBLING) + "` recovers in "
-				+ recoveries(doubling, longTrigger, MANY_CLIENTS) + " after the 10 s trigger, the defaults in "
-				+ recoveries(defaults(), longTrigger, MANY_CLIENTS) + ". A breaker that stays open through a long "
-				+ "outage makes " + roundsToReach(breaker) + " rounds of probes in its first "
-				+ OurPolicies.seconds(timeToReach(breaker)) + " before the defaults' period reaches "
-				+ OurPolicies.seconds(breaker.maxOpenDuration()) + " (" + roundsToReach(DOUBLING) + " in "
-				+ OurPolicies.seconds(timeToReach(DOUBLING)) + " growing x"
-				+ number(DOUBLING.openDurationMultiplier(), 0) + "), then one every "
-				+ OurPolicies.seconds(breaker.maxOpenDuration()) + ", as with the SPEC's fixed period."
-				+ (sameOutage(DOUBLING, OurPolicies.growingOpen(DOUBLING.openDuration(),
-						DOUBLING.openDurationMultiplier(), Duration.ofSeconds(60)))
-								? " Whether the maximum is 30 s or 60 s makes no difference within the "
-										+ FullOutageStudy.DURATION.toSeconds() + " s outage above."
-								: "");
+		return "- **" + (slower ? "The longest open period decides how long a longer slowdown lingers."
+				: "The longest open period.") + "** A breaker whose rounds of probes all fail is, "
+				+ slowdown.toSeconds() + " s after it first opened (the length of the long slowdown), in a period of "
+				+ OurPolicies.seconds(periodInForce(LONG_GROWTH, slowdown)) + " when the defaults' growth goes on "
+				+ "to " + OurPolicies.seconds(LONG_GROWTH.maxOpenDuration()) + " (`"
+				+ OurPolicies.openPeriodName(LONG_GROWTH) + "`), against "
+				+ OurPolicies.seconds(periodInForce(breaker, slowdown)) + " with the defaults' maximum of "
+				+ OurPolicies.seconds(breaker.maxOpenDuration()) + "; with " + processRange(MANY_CLIENTS)
+				+ " processes the first recovers in " + recoveries(longer, longTrigger, MANY_CLIENTS)
+				+ " after the " + slowdown.toSeconds() + " s trigger, the defaults in "
+				+ recoveries(defaults(), longTrigger, MANY_CLIENTS) + ". The price of the short maximum is probing "
+				+ "a dead dependency more often: after " + roundsToReach(breaker) + " rounds of probes in its first "
+				+ OurPolicies.seconds(timeToReach(breaker)) + " a breaker with the defaults probes every "
+				+ OurPolicies.seconds(breaker.maxOpenDuration()) + ", where `" + OurPolicies.openPeriodName(LONG_GROWTH)
+				+ "` reaches " + OurPolicies.seconds(LONG_GROWTH.maxOpenDuration()) + " after "
+				+ roundsToReach(LONG_GROWTH) + " rounds in " + OurPolicies.seconds(timeToReach(LONG_GROWTH))
+				+ "; in the full outage the defaults send " + outages(defaults()) + ", `"
+				+ OurPolicies.openPeriodName(LONG_GROWTH) + "` " + outages(longer) + ".";
 	}
 
 	private String rowFinding() {
@@ -594,10 +595,11 @@ final class FleetStudy {
 		double onePeak = Math.max(storm(shortTrigger, floorZero, 1).peakAmplification(),
 				storm(longTrigger, floorZero, 1).peakAmplification());
 		return "- **With " + processRange(LARGEST) + " processes the first second after the trigger peaks at "
-				+ range(lowest, highest, 2, "x")
-				+ ", even with floor 0**: a " + budget.window().toSeconds() + " s window saves ratio x window = "
-				+ number(budget.ratio() * budget.window().toSeconds(), 0) + " s of a process's traffic in tokens, "
-				+ "spent as the failures start (one process, whose breaker opens first, peaks at " + times(onePeak)
+				+ range(lowest, highest, 2, "x") + " with floor 0**: a " + budget.window().toSeconds()
+				+ " s window saves ratio x window = " + number(budget.ratio() * budget.window().toSeconds(), 0)
+				+ " s of a process's traffic in tokens, but the budget spends them at most twice as fast as the "
+				+ "ratio earns them (2 x ratio x r retries a second for a process of r requests/s), and the breaker "
+				+ "opens within that second (one process, whose breaker opens first, peaks at " + times(onePeak)
 				+ "). Averaged over a window, a process's load stays within 1 + max(ratio, floor / r), and within "
 				+ "1 + ratio while its floor is suspended.";
 	}
@@ -645,17 +647,6 @@ final class FleetStudy {
 	private static Duration grow(CircuitBreakerConfig breaker, Duration period) {
 		Duration grown = Duration.ofNanos((long) (period.toNanos() * breaker.openDurationMultiplier()));
 		return (grown.compareTo(breaker.maxOpenDuration()) > 0) ? breaker.maxOpenDuration() : grown;
-	}
-
-	private boolean sameOutage(CircuitBreakerConfig one, CircuitBreakerConfig other) {
-		Policy first = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, one);
-		Policy second = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, other);
-		for (int processes : PROCESSES) {
-			if (outage.load(first, processes) != outage.load(second, processes)) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	/** @return the largest difference in recovery between the floors, defaults otherwise */

@@ -55,7 +55,7 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 	 * The default longest open period, when {@code openDuration} is not longer: a builder
 	 * whose {@code maxOpenDuration} is not set uses the longer of the two.
 	 */
-	public static final Duration DEFAULT_MAX_OPEN_DURATION = Duration.ofSeconds(30);
+	public static final Duration DEFAULT_MAX_OPEN_DURATION = Duration.ofSeconds(2);
 
 	public CircuitBreakerConfig {
 		Checks.notNull("slidingWindowType", slidingWindowType);

@@ -103,7 +103,7 @@ public final class Retry {
 		this.name = name;
 		this.config = config;
 		this.ticker = ticker;
-		this.budget = RetryBudget.of(config.budget(), ticker);
+		this.budget = RetryBudget.of(config.budget(), ticker, config.maxAttempts() - 1);
 		this.backoff = Backoff.of(config);
 		this.maxBackoffNanos = saturatedNanos(config.maxBackoff());
 		this.classifier = ExceptionClassifier.of(config.retryOn(), config.ignore());

@@ -53,6 +53,18 @@ import dev.resilience.core.time.Ticker;
  * deposited from the first failure on (dated exactly from then, as failures keep the
  * reading current).
  * <p>
+ * <b>Tokens are spent at a bounded pace.</b> A window's tokens are not all available at
+ * once: within one slice the budget grants at most {@value #BURST} times the slice's share
+ * of them ({@code BURST x max(floor, ratio x D) / 10}, rounded up) or, if that is more,
+ * {@code ratio} times the first attempts of the slice itself. A steady stream of calls that
+ * starts failing therefore retries at most twice its ratio (or twice the floor's rate) per
+ * slice, instead of spending a whole window's savings (a second of its traffic, with the
+ * defaults) in the first second of the failure, when the dependency is least able to take
+ * them; a burst of traffic still earns its own share at once. While the floor is in force
+ * a slice also holds at least the retries of one call ({@code maxAttempts - 1} of the retry
+ * that owns the budget), so a quiet instance's failing call makes all its attempts.
+ * Pacing only withholds retries, so the invariant below holds as stated.
+ * <p>
  * <b>The floor holds while retries work.</b> The floor lets a quiet instance retry a
  * sporadic failure; it must not let a fleet of quiet instances multiply an outage (a
  * process of 0.4 requests per second with a floor of 1 retry per second would retry every
@@ -78,6 +90,9 @@ public final class RetryBudget {
 	/** How many slices one window is cut into. */
 	static final int SLICES_PER_WINDOW = 10;
 
+	/** How many times its average pace a budget may spend its tokens at, per slice. */
+	static final int BURST = 2;
+
 	/** One slot more than a window's slices: withdrawals stay for the extra slice. */
 	private static final int SLOTS = SLICES_PER_WINDOW + 1;
 
@@ -93,6 +108,9 @@ public final class RetryBudget {
 	private final double floor;
 
 	private final long windowNanos;
+
+	/** A slice's least share while the floor is in force: the retries of one call. */
+	private final int retriesPerCall;
 
 	private final long origin;
 
@@ -120,8 +138,9 @@ public final class RetryBudget {
 	/** Set by a call that failed after retrying, cleared by a success: the floor does not count while set. */
 	private volatile boolean floorSuspended;
 
-	private RetryBudget(RetryBudgetConfig config, Ticker ticker) {
+	private RetryBudget(RetryBudgetConfig config, Ticker ticker, int retriesPerCall) {
 		this.config = config;
+		this.retriesPerCall = retriesPerCall;
 		this.ticker = ticker;
 		this.enabled = config.enabled();
 		this.ratio = config.ratio();
@@ -138,9 +157,25 @@ public final class RetryBudget {
 	 * @return a new, empty budget
 	 */
 	public static RetryBudget of(RetryBudgetConfig config, Ticker ticker) {
+		return of(config, ticker, 0);
+	}
+
+	/**
+	 * A budget for a retry whose calls make up to {@code retriesPerCall} retries each: while
+	 * the floor is in force, a slice may hold at least that many retries, so that a quiet
+	 * instance's failing call makes all its attempts on the floor whatever the pace.
+	 * @param config the budget's settings
+	 * @param ticker the time source for the window
+	 * @param retriesPerCall the retries one call may make, {@code maxAttempts - 1}; 0 for none
+	 * @return a new, empty budget
+	 */
+	public static RetryBudget of(RetryBudgetConfig config, Ticker ticker, int retriesPerCall) {
 		Objects.requireNonNull(config, "config must not be null");
 		Objects.requireNonNull(ticker, "ticker must not be null");
-		return new RetryBudget(config, ticker);
+		if (retriesPerCall < 0) {
+			throw new IllegalArgumentException("retriesPerCall must be at least 0 but was " + retriesPerCall);
+		}
+		return new RetryBudget(config, ticker, retriesPerCall);
 	}
 
 	/**
@@ -208,7 +243,7 @@ public final class RetryBudget {
 		synchronized (this.lock) {
 			// Reading the ticker inside the lock keeps rotations in time order.
 			rotateTo(this.ticker.read());
-			if (!this.enabled || tokens() >= 1) {
+			if (!this.enabled || mayRetry()) {
 				this.retries[slot(this.currentSlice)]++;
 				this.retriesInRing++;
 				return true;
@@ -219,8 +254,9 @@ public final class RetryBudget {
 	}
 
 	/**
-	 * @return tokens available now, {@code max(floor, ratio x first attempts)} minus the
-	 * retries of the window; never negative
+	 * @return the window's tokens, {@code max(floor, ratio x first attempts)} minus its
+	 * retries; never negative. The pace may hold some of them back for the window's later
+	 * slices.
 	 */
 	public double available() {
 		synchronized (this.lock) {
@@ -258,6 +294,24 @@ public final class RetryBudget {
 		long deposits = this.firstAttempts.sum() - this.firstAttemptsAtStart[slot(oldestDepositSlice)];
 		double floor = this.floorSuspended ? 0.0 : this.floor;
 		return Math.max(floor, this.ratio * deposits) - this.retriesInRing;
+	}
+
+	// Guarded by lock. Tokens are spent at a bounded pace, not all at once: in one slice at
+	// most BURST times the slice's share of the window's tokens, or the ratio of the slice's
+	// own first attempts if that is more (a burst of traffic earns its share at once).
+	private boolean mayRetry() {
+		long total = this.firstAttempts.sum();
+		long deposits = total - this.firstAttemptsAtStart[slot(this.currentSlice - (SLICES_PER_WINDOW - 1))];
+		double window = Math.max(this.floorSuspended ? 0.0 : this.floor, this.ratio * deposits);
+		if (window - this.retriesInRing < 1) {
+			return false;
+		}
+		long sliceDeposits = total - this.firstAttemptsAtStart[slot(this.currentSlice)];
+		double sliceShare = Math.max(Math.ceil(BURST * window / SLICES_PER_WINDOW), Math.floor(this.ratio * sliceDeposits));
+		if (!this.floorSuspended && this.floor >= 1) {
+			sliceShare = Math.max(sliceShare, this.retriesPerCall);
+		}
+		return this.retries[slot(this.currentSlice)] < sliceShare;
 	}
 
 	// Guarded by lock. Resets the slots of every slice that began since the last rotation

@@ -47,9 +47,64 @@ class RetryBudgetTests {
 	void floorOfMinRetriesPerSecondTimesWindowIsAvailableWithoutTraffic() {
 		RetryBudget budget = budget(0.1, 10);
 		assertThat(budget.available()).isEqualTo(100.0);
-		assertThat(grantedRetries(budget, 101)).isEqualTo(100);
+		// Paced: twice a slice's share of the window's 100 tokens per 1 s slice.
+		assertThat(grantedRetries(budget, 21)).isEqualTo(20);
 		assertThat(budget.deniedRetries()).isEqualTo(1);
+		for (int slice = 1; slice < 5; slice++) {
+			this.ticker.advance(Duration.ofSeconds(1));
+			assertThat(grantedRetries(budget, 21)).as("slice %d", slice).isEqualTo(20);
+		}
 		assertThat(budget.available()).isZero();
+		this.ticker.advance(Duration.ofSeconds(1));
+		assertThat(budget.tryAcquireRetry()).as("the window's 100 tokens are spent").isFalse();
+	}
+
+	@Test
+	void aSteadyStreamThatStartsFailingSpendsItsSavingsAtTwiceItsRatioPerSlice() {
+		// 100 first attempts a second for 10 s: 100 tokens saved in the window.
+		RetryBudget budget = budget(0.1, 0);
+		for (int second = 0; second < 10; second++) {
+			datedFirstAttempts(budget, 100);
+			this.ticker.advance(Duration.ofSeconds(1));
+		}
+		datedFirstAttempts(budget, 100);
+		assertThat(budget.available()).isCloseTo(100.0, within(1e-9));
+		// Not 100 at once: 2 x 100 / 10 = 20 in this slice.
+		assertThat(grantedRetries(budget, 100)).isEqualTo(20);
+		this.ticker.advance(Duration.ofSeconds(1));
+		datedFirstAttempts(budget, 100);
+		assertThat(grantedRetries(budget, 100)).isEqualTo(20);
+	}
+
+	@Test
+	void aBurstOfTrafficEarnsItsOwnShareAtOnce() {
+		// Quiet for a window, then 1,000 first attempts in one slice: their 100 tokens are
+		// all available in that slice, although the pace alone would allow 20.
+		RetryBudget budget = budget(0.1, 0);
+		this.ticker.advance(Duration.ofSeconds(30));
+		datedFirstAttempts(budget, 1_000);
+		assertThat(grantedRetries(budget, 101)).isEqualTo(100);
+	}
+
+	@Test
+	void whileTheFloorHoldsASliceHoldsTheRetriesOfOneCall() {
+		// Floor 1/s: 10 tokens, paced at 2 a slice; a retry of 5 attempts makes 4 retries a call.
+		RetryBudget budget = RetryBudget.of(new RetryBudgetConfig(true, 0.1, 1, WINDOW), this.ticker, 4);
+		assertThat(grantedRetries(budget, 5)).isEqualTo(4);
+		// Once the floor is suspended only the ratio counts: nothing was earned.
+		this.ticker.advance(Duration.ofSeconds(1));
+		budget.recordFailureAfterRetry();
+		assertThat(budget.tryAcquireRetry()).isFalse();
+		budget.recordSuccess();
+		assertThat(grantedRetries(budget, 5)).isEqualTo(4);
+	}
+
+	@Test
+	void retriesPerCallMustNotBeNegative() {
+		RetryBudgetConfig config = RetryBudgetConfig.defaults();
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> RetryBudget.of(config, this.ticker, -1))
+			.withMessage("retriesPerCall must be at least 0 but was -1");
 	}
 
 	@Test
@@ -68,7 +123,11 @@ class RetryBudgetTests {
 	@Test
 	void retriesUnderTheFloorCountAgainstWhatTheRatioEarnsLater() {
 		RetryBudget budget = budget(0.1, 1);
-		assertThat(grantedRetries(budget, 8)).isEqualTo(8);
+		// The floor's 10 tokens, paced at 2 per 1 s slice: 8 retries over 4 slices.
+		for (int slice = 0; slice < 4; slice++) {
+			assertThat(grantedRetries(budget, 3)).as("slice %d", slice).isEqualTo(2);
+			this.ticker.advance(Duration.ofSeconds(1));
+		}
 		assertThat(budget.available()).isCloseTo(2.0, within(1e-9));
 		// 150 first attempts earn 15 tokens: the window's 8 retries leave 7, not 15 - 8 + 10.
 		firstAttempts(budget, 150);
@@ -108,15 +167,22 @@ class RetryBudgetTests {
 	@Test
 	void withdrawalsCountForMoreThanOneWindow() {
 		RetryBudget budget = budget(0.0, 1);
+		// The floor's 10 tokens, 2 a slice, all taken in the first 5 slices.
 		this.ticker.advance(Duration.ofMillis(500));
-		assertThat(grantedRetries(budget, 11)).isEqualTo(10);
-		this.ticker.advance(WINDOW);
+		assertThat(grantedRetries(budget, 3)).isEqualTo(2);
+		for (int slice = 1; slice < 5; slice++) {
+			this.ticker.advance(Duration.ofSeconds(1));
+			assertThat(grantedRetries(budget, 3)).isEqualTo(2);
+		}
+		// 10.5 s: one window after the first two retries, which still count.
+		this.ticker.advance(Duration.ofSeconds(6));
 		assertThat(budget.tryAcquireRetry()).as("exactly one window later").isFalse();
 		this.ticker.advance(Duration.ofMillis(500).minusNanos(1));
 		assertThat(budget.tryAcquireRetry()).isFalse();
+		// 11 s: the first slice's withdrawals have expired, the others' not yet.
 		this.ticker.advance(1);
-		assertThat(budget.available()).isEqualTo(10.0);
-		assertThat(grantedRetries(budget, 11)).isEqualTo(10);
+		assertThat(budget.available()).isEqualTo(2.0);
+		assertThat(grantedRetries(budget, 3)).isEqualTo(2);
 	}
 
 	@Test

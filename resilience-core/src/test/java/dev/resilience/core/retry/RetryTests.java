@@ -278,7 +278,9 @@ class RetryTests {
 		assertThatThrownBy(() -> run(retry, new IOException("4"), new IOException("never thrown")))
 			.hasMessage("4");
 		assertThat(this.attempts).hasValue(4);
-		// A success restores the floor: the failing call after it retries again.
+		// A success restores the floor: the failing call after it retries again (in the next
+		// slice: the first call took this slice's 2 retries).
+		this.ticker.advance(Duration.ofSeconds(1));
 		run(retry);
 		assertThat(retry.budget().isFloorSuspended()).isFalse();
 		this.attempts.set(0);

@@ -66,7 +66,8 @@ final class OurRetryStrategy implements RetryStrategy {
 			RandomGenerator random) {
 		this.config = config;
 		this.backoff = Backoff.of(config);
-		this.budget = config.budget().enabled() ? RetryBudget.of(config.budget(), ticker) : null;
+		this.budget = config.budget().enabled() ? RetryBudget.of(config.budget(), ticker, config.maxAttempts() - 1)
+				: null;
 		this.breaker = (breakerConfig != null)
 				? CircuitBreaker.of("layer-" + layer, breakerConfig, ticker, CircuitBreakerListener.NOOP) : null;
 		this.retries = switch (config.nested()) {

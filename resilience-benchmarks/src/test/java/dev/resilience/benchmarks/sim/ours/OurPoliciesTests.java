@@ -137,7 +137,7 @@ class OurPoliciesTests {
 			.of(10, OurPolicies.growingOpen(Duration.ofMillis(500), 2, Duration.ofMinutes(1)))
 			.name()).isEqualTo("ours (floor 10, open 0.5 s x2 to 60 s)");
 		assertThat(OurPolicies.defaults().description())
-			.contains("open 1 s, then x1.5 after each failed round of probes, up to 30 s");
+			.contains("open 1 s, then x1.5 after each failed round of probes, up to 2 s");
 	}
 
 	@Test
@@ -147,13 +147,20 @@ class OurPoliciesTests {
 			.run(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.fixedOpen(Duration.ofSeconds(1))), 1.0, 1000,
 					10, 400, minute, 7)
 			.load();
-		double growing = BrookerValidation.run(OurPolicies.defaults(), 1.0, 1000, 10, 400, minute, 7).load();
+		double defaults = BrookerValidation.run(OurPolicies.defaults(), 1.0, 1000, 10, 400, minute, 7).load();
+		double growingToThirty = BrookerValidation
+			.run(OurPolicies.of(OurPolicies.DEFAULT_FLOOR,
+					OurPolicies.growingOpen(Duration.ofSeconds(1), 1.5, Duration.ofSeconds(30))), 1.0, 1000, 10, 400,
+					minute, 7)
+			.load();
 		double thirtySeconds = BrookerValidation
 			.run(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.fixedOpen(Duration.ofSeconds(30))), 1.0, 1000,
 					10, 400, minute, 7)
 			.load();
-		// Probes of 10 processes every second for a minute, against ever rarer ones.
-		assertThat(growing).isLessThan(oneSecond / 2).isGreaterThan(thirtySeconds);
+		// Probes of 10 processes every second for a minute, against ever rarer ones: the
+		// defaults' growth stops at 2 s, the same growth up to 30 s sheds far more.
+		assertThat(defaults).isLessThan(oneSecond).isGreaterThan(growingToThirty);
+		assertThat(growingToThirty).isLessThan(oneSecond / 2).isGreaterThan(thirtySeconds);
 	}
 
 }
