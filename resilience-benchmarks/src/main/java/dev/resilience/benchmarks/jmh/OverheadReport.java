@@ -110,14 +110,15 @@ public final class OverheadReport {
 	 * baseline method of the same class ({@code baselineLabel} names it in the tables), with
 	 * its charts in one PNG file of the output directory. Each section runs on its own (the
 	 * method names repeat across classes), with {@code warmupFactor} times the configured
-	 * warm-up iterations, at every configured thread count or, with {@code firstThreadsOnly},
+	 * warm-up iterations and {@code measurementFactor} times the measurement ones, at every configured thread count or, with {@code firstThreadsOnly},
 	 * at the first one only. {@code floor}, when not {@code null}, is the method of a
 	 * reference row that allocates what the library's rows of the section allocate anyway (a
 	 * Spring AOP proxy with a no-op interceptor): the allocation target applies to the bytes
 	 * beyond it.
 	 */
 	record Section(String title, String intro, Class<?> benchmarks, String baseline, String baselineLabel,
-			String floor, String chart, int warmupFactor, boolean firstThreadsOnly, List<Row> rows) {
+			String floor, String chart, int warmupFactor, int measurementFactor, boolean firstThreadsOnly,
+			List<Row> rows) {
 
 		/** The thread counts the section runs at, of those configured. */
 		int[] threads(int[] configured) {
@@ -148,7 +149,7 @@ public final class OverheadReport {
 					+ "the budget's latest reading); in the pipeline the retry reads it once per attempt, that "
 					+ "reading dates the deposit and the breaker takes it as its start, so the pipeline reads it "
 					+ "twice per call, as Resilience4j's chain does. The reference row shows what one such read costs on this machine.",
-			CoreOverheadBenchmarks.class, "direct", "direct call", null, "overhead.png", 1, false,
+			CoreOverheadBenchmarks.class, "direct", "direct call", null, "overhead.png", 1, 1, false,
 			List.of(Row.reference("one System.nanoTime() read (reference)", "clockRead"),
 					Row.ours("ours: circuit breaker (closed)", "oursCircuitBreaker", "r4jCircuitBreaker"),
 					Row.other("Resilience4j: circuit breaker (closed)", "r4jCircuitBreaker"),
@@ -188,7 +189,7 @@ public final class OverheadReport {
 					+ "floor of any advice, and the targets table counts the library's bytes beyond it. The core "
 					+ "section shows what the policies themselves allocate.",
 			SpringOverheadBenchmarks.class, "direct", "direct call", "proxyFloor", "overhead-spring.png",
-			SPRING_WARMUP_FACTOR, false,
+			SPRING_WARMUP_FACTOR, 1, false,
 			List.of(Row.reference("Spring AOP proxy, no-op interceptor (reference)", "proxyFloor"),
 					Row.ours("ours: @Retryable @CircuitBreaker @Bulkhead", "oursAnnotations", "r4jAnnotations"),
 					Row.other("Resilience4j: @Retry @CircuitBreaker @Bulkhead", "r4jAnnotations"),
@@ -206,6 +207,9 @@ public final class OverheadReport {
 
 	/** How many times the configured warm-up the MVC section gets. */
 	static final int MVC_WARMUP_FACTOR = 4;
+
+	/** How many times the configured measurement iterations the MVC section gets. */
+	static final int MVC_MEASUREMENT_FACTOR = 4;
 
 	/** The MVC section: an HTTP endpoint through Spring MVC's dispatcher servlet. */
 	static final Section MVC = new Section(
@@ -233,15 +237,17 @@ public final class OverheadReport {
 					+ "expired when it does and the store stays bounded. A response other than 200 fails the "
 					+ "run. This section warms up " + MVC_WARMUP_FACTOR + " times as long as the core one, "
 					+ "because a request through Spring MVC is up to a hundred times slower until the JIT has "
-					+ "compiled it, which takes tens of thousands of requests, and it runs at the first configured "
-					+ "thread count only, to keep that warm-up within the run's few minutes; a row with a wide "
+					+ "compiled it, which takes tens of thousands of requests, and measures "
+					+ MVC_MEASUREMENT_FACTOR + " times as many iterations, because a request leaves some ten "
+					+ "kilobytes of garbage and single iterations scatter with the collections; it runs at the "
+					+ "first configured thread count only, to keep the section within the run's few minutes; a row with a wide "
 					+ "error bar may not have settled (JMH's log shows each iteration). The rows share the "
 					+ "cost of Spring MVC and of the mock request and response: read the differences from the "
 					+ "plain handler, in ns and in bytes. In the targets table, the library's bytes beyond the "
 					+ "floor are all it adds to an annotated handler: its advisor's and its handler adapter's, "
 					+ "which looks every handler up.",
 			MvcOverheadBenchmarks.class, "plainHandler", "plain handler", "proxyFloor", "overhead-mvc.png",
-			MVC_WARMUP_FACTOR, true,
+			MVC_WARMUP_FACTOR, MVC_MEASUREMENT_FACTOR, true,
 			List.of(Row.reference("Spring AOP proxy, no-op interceptor (reference)", "proxyFloor"),
 					Row.ours("ours: no annotation, library present", "oursUnannotated", null),
 					Row.ours("ours: @Retryable @CircuitBreaker @Bulkhead", "oursAnnotations", "r4jAnnotations"),
@@ -377,7 +383,7 @@ public final class OverheadReport {
 		options.forks(settings.forks())
 			.warmupIterations(settings.warmups() * section.warmupFactor())
 			.warmupTime(settings.time())
-			.measurementIterations(settings.iterations())
+			.measurementIterations(settings.iterations() * section.measurementFactor())
 			.measurementTime(settings.time())
 			.threads(threads)
 			.addProfiler(GCProfiler.class)
