@@ -288,6 +288,11 @@ public final class OverheadReport {
 	/**
 	 * What JMH is asked to do.
 	 */
+	/** @return {@code 1 fork}, {@code 2 forks} */
+	static String forks(int forks) {
+		return forks + ((forks == 1) ? " fork" : " forks");
+	}
+
 	record Settings(int forks, int warmups, int iterations, TimeValue time, int[] threads, String include) {
 
 		static Settings fromSystemProperties() {
@@ -295,13 +300,13 @@ public final class OverheadReport {
 				.map(String::trim)
 				.mapToInt(Integer::parseInt)
 				.toArray();
-			return new Settings(Integer.getInteger("jmh.forks", 1), Integer.getInteger("jmh.warmups", 3),
+			return new Settings(Integer.getInteger("jmh.forks", 2), Integer.getInteger("jmh.warmups", 3),
 					Integer.getInteger("jmh.iterations", 5), TimeValue.fromString(System.getProperty("jmh.time", "1s")),
 					threads, System.getProperty("jmh.include", ".*"));
 		}
 
 		String describe() {
-			return forks + " fork, " + warmups + " warm-up x " + time + ", " + iterations + " measurement x " + time
+			return forks(forks) + ", " + warmups + " warm-up x " + time + ", " + iterations + " measurement x " + time
 					+ ", average time, GC profiler";
 		}
 
@@ -351,7 +356,8 @@ public final class OverheadReport {
 			.append(" after it.\n\n");
 		md.append("> **Error bars are wide.** These numbers come from a shared machine with 2 cores on which other "
 				+ "work ran at the same time (a load average above 2 means other processes wanted the same cores), "
-				+ "with one fork and short iterations so that the whole run takes a few minutes. Read differences "
+				+ "with " + forks(settings.forks()) + " and short iterations so that the whole run stays within "
+				+ "about half an hour. Read differences "
 				+ "of a few nanoseconds, and most of the 2-thread results, as noise; even a clock read varies "
 				+ "with the load. The bytes per call do not depend on the load. For numbers to quote, rerun on a "
 				+ "quiet machine with more forks (`-Djmh.forks=3 -Djmh.iterations=10`).\n\n");

@@ -47,7 +47,7 @@ import dev.resilience.core.time.Ticker;
  * reading, which it takes whenever a retry is asked for, its tokens are read, or a caller
  * that has a reading anyway passes it to {@link #recordFirstAttempt(long)}. A deposit is
  * therefore never dated later than it was made, only possibly earlier, so it may expire
- * early, never late, and the invariant below holds as stated. The only effect is at the
+ * early, never late, and the invariant above holds as stated. The only effect is at the
  * start of a failing period that follows a quiet one: deposits made while nobody asked
  * for a retry have already expired, and the first window allows the floor plus what is
  * deposited from the first failure on (dated exactly from then, as failures keep the
@@ -63,7 +63,7 @@ import dev.resilience.core.time.Ticker;
  * them; a burst of traffic still earns its own share at once. While the floor is in force
  * a slice also holds at least the retries of one call ({@code maxAttempts - 1} of the retry
  * that owns the budget), so a quiet instance's failing call makes all its attempts.
- * Pacing only withholds retries, so the invariant below holds as stated.
+ * Pacing only withholds retries, so the invariant above holds as stated.
  * <p>
  * <b>The floor holds while retries work.</b> The floor lets a quiet instance retry a
  * sporadic failure; it must not let a fleet of quiet instances multiply an outage (a
