@@ -289,7 +289,7 @@ public final class OverheadReport {
 	 * What JMH is asked to do.
 	 */
 	/** @return {@code 1 fork}, {@code 2 forks} */
-	static String forks(int forks) {
+	static String forkCount(int forks) {
 		return forks + ((forks == 1) ? " fork" : " forks");
 	}
 
@@ -306,7 +306,7 @@ public final class OverheadReport {
 		}
 
 		String describe() {
-			return forks(forks) + ", " + warmups + " warm-up x " + time + ", " + iterations + " measurement x " + time
+			return forkCount(forks) + ", " + warmups + " warm-up x " + time + ", " + iterations + " measurement x " + time
 					+ ", average time, GC profiler";
 		}
 
@@ -356,7 +356,7 @@ public final class OverheadReport {
 			.append(" after it.\n\n");
 		md.append("> **Error bars are wide.** These numbers come from a shared machine with 2 cores on which other "
 				+ "work ran at the same time (a load average above 2 means other processes wanted the same cores), "
-				+ "with " + forks(settings.forks()) + " and short iterations so that the whole run stays within "
+				+ "with " + forkCount(settings.forks()) + " and short iterations so that the whole run stays within "
 				+ "about half an hour. Read differences "
 				+ "of a few nanoseconds, and most of the 2-thread results, as noise; even a clock read varies "
 				+ "with the load. The bytes per call do not depend on the load. For numbers to quote, rerun on a "
