@@ -39,6 +39,55 @@ class RetryBudgetStressTests {
 
 	@Test
 	@Timeout(value = 20, unit = TimeUnit.SECONDS)
+	void threadsRacingForRetriesInOneSliceGetExactlyItsPacedShare() throws Exception {
+		// A steady 100 first attempts a second for 10 s: 100 tokens in a 10 s window, paced at
+		// 2 x 100 / 10 = 20 a slice. Every round, 8 threads ask for 50 retries each at once.
+		ManualTicker ticker = ManualTicker.create();
+		RetryBudget budget = RetryBudget.of(new RetryBudgetConfig(true, 0.1, 0, Duration.ofSeconds(10)), ticker);
+		for (int second = 0; second < 10; second++) {
+			for (int i = 0; i < 100; i++) {
+				budget.recordFirstAttempt(ticker.read());
+			}
+			ticker.advance(Duration.ofSeconds(1));
+		}
+		for (int round = 0; round < 50; round++) {
+			for (int i = 0; i < 100; i++) {
+				budget.recordFirstAttempt(ticker.read());
+			}
+			// While the window holds more than 20 tokens the pace binds; once the window's
+			// withdrawals have caught up, what is left.
+			double available = budget.available();
+			long expected = Math.min(20, (long) Math.floor(available));
+			CyclicBarrier start = new CyclicBarrier(THREADS);
+			AtomicLong granted = new AtomicLong();
+			List<Thread> racers = new ArrayList<>();
+			for (int t = 0; t < THREADS; t++) {
+				Thread thread = new Thread(() -> {
+					try {
+						start.await();
+						for (int i = 0; i < 50; i++) {
+							if (budget.tryAcquireRetry()) {
+								granted.incrementAndGet();
+							}
+						}
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException(ex);
+					}
+				});
+				thread.start();
+				racers.add(thread);
+			}
+			for (Thread racer : racers) {
+				racer.join();
+			}
+			assertThat(granted.get()).as("round %d (%.1f tokens in the window)", round, available).isEqualTo(expected);
+			ticker.advance(Duration.ofSeconds(1));
+		}
+	}
+
+	@Test
+	@Timeout(value = 20, unit = TimeUnit.SECONDS)
 	void retriesInEveryWindowEndingAtARetryStayWithinBudgetUnderFullFailure() throws Exception {
 		ManualTicker ticker = ManualTicker.create();
 		Sleeper noWait = (nanos) -> {
