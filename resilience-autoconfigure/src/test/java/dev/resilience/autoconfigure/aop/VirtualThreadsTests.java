@@ -29,6 +29,7 @@ import org.junit.jupiter.api.condition.JRE;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.scheduling.annotation.Async;
@@ -76,27 +77,36 @@ class VirtualThreadsTests {
 		});
 	}
 
+	private static void limitedCalls(ApplicationContext context) throws Exception {
+		Remote remote = context.getBean(Remote.class);
+		AsyncTaskExecutor executor = context.getBean("applicationTaskExecutor", AsyncTaskExecutor.class);
+		List<CompletableFuture<String>> calls = new ArrayList<>();
+		for (int i = 0; i < 64; i++) {
+			int call = i;
+			calls.add(executor.submitCompletable(() -> remote.limited(call)));
+		}
+		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+		assertThat(calls).allSatisfy((call) -> assertThat(call).isCompletedWithValue("ok"));
+		assertThat(remote.maxInside()).isLessThanOrEqualTo(4);
+		assertThat(remote.limitedThreads()).hasSizeGreaterThan(4)
+			.allSatisfy((thread) -> assertThat(isVirtual(thread)).isTrue());
+	}
+
 	@Test
 	void virtualThreadsWaitingForPermitsAndBackoffsPinNoCarrier() throws Exception {
 		Path dump = Files.createTempFile("pinning", ".jfr");
 		try (Recording recording = new Recording()) {
 			recording.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO).withStackTrace();
-			recording.start();
 			runner.run((context) -> {
-				Remote remote = context.getBean(Remote.class);
-				AsyncTaskExecutor executor = context.getBean("applicationTaskExecutor", AsyncTaskExecutor.class);
-				List<CompletableFuture<String>> calls = new ArrayList<>();
-				for (int i = 0; i < 64; i++) {
-					int call = i;
-					calls.add(executor.submitCompletable(() -> remote.limited(call)));
-				}
-				CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
-				assertThat(calls).allSatisfy((call) -> assertThat(call).isCompletedWithValue("ok"));
-				assertThat(remote.maxInside()).isLessThanOrEqualTo(4);
-				assertThat(remote.limitedThreads()).hasSizeGreaterThan(4)
-					.allSatisfy((thread) -> assertThat(isVirtual(thread)).isTrue());
+				// A first round, not recorded, loads every class on the path: a virtual thread
+				// that loads a class, or waits for another to initialise one, pins its carrier
+				// (a JDK limitation on first use, seen on Java 25), which is not what this test is
+				// about. The recorded round then waits for permits and backoffs only.
+				limitedCalls(context);
+				recording.start();
+				limitedCalls(context);
+				recording.stop();
 			});
-			recording.stop();
 			recording.dump(dump);
 			List<String> pinnedInLibrary = new ArrayList<>();
 			for (RecordedEvent event : RecordingFile.readAllEvents(dump)) {
@@ -106,6 +116,7 @@ class VirtualThreadsTests {
 							pinnedInLibrary
 								.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
 						}
+
 					}
 				}
 			}
