@@ -17,9 +17,13 @@ import java.time.Duration;
  * @param slowdown the trigger
  * @param duration how long the run lasts
  * @param bucket the resolution of the recorded time series
+ * @param admissionLimit 0 for an origin that queues every request; otherwise the limit of
+ * the library's {@code Bulkhead} the origin admits requests through, rejecting at once the
+ * requests beyond it (in service and waiting together)
  */
 public record StormScenario(String name, int clients, int processes, double ratePerSecond, int workers,
-		Duration serviceTime, Duration timeout, Slowdown slowdown, Duration duration, Duration bucket) {
+		Duration serviceTime, Duration timeout, Slowdown slowdown, Duration duration, Duration bucket,
+		int admissionLimit) {
 
 	public StormScenario {
 		if (clients < 1 || workers < 1 || !(ratePerSecond > 0)) {
@@ -28,6 +32,9 @@ public record StormScenario(String name, int clients, int processes, double rate
 		}
 		if (slowdown.endNanos() > duration.toNanos()) {
 			throw new IllegalArgumentException("slowdown must end before the run does");
+		}
+		if (admissionLimit < 0) {
+			throw new IllegalArgumentException("admissionLimit must be >= 0 but was " + admissionLimit);
 		}
 		if (processes < 1 || processes > clients) {
 			throw new IllegalArgumentException(
@@ -46,7 +53,7 @@ public record StormScenario(String name, int clients, int processes, double rate
 	public static StormScenario postMortem(Duration triggerLength) {
 		return new StormScenario("trigger-" + triggerLength.toSeconds() + "s", 1000, 1000, 400, 50,
 				Duration.ofMillis(100), Duration.ofSeconds(1), new Slowdown(Duration.ofSeconds(10), triggerLength, 10),
-				Duration.ofSeconds(120), Duration.ofMillis(100));
+				Duration.ofSeconds(120), Duration.ofMillis(100), 0);
 	}
 
 	/**
@@ -55,7 +62,7 @@ public record StormScenario(String name, int clients, int processes, double rate
 	 */
 	public StormScenario withDuration(Duration duration) {
 		return new StormScenario(name, clients, processes, ratePerSecond, workers, serviceTime, timeout, slowdown,
-				duration, bucket);
+				duration, bucket, admissionLimit);
 	}
 
 	/**
@@ -64,7 +71,17 @@ public record StormScenario(String name, int clients, int processes, double rate
 	 */
 	public StormScenario withProcesses(int processes) {
 		return new StormScenario(name, clients, processes, ratePerSecond, workers, serviceTime, timeout, slowdown,
-				duration, bucket);
+				duration, bucket, admissionLimit);
+	}
+
+	/**
+	 * @param limit requests in service and waiting together beyond which the origin rejects
+	 * at once, through the library's bulkhead
+	 * @return this scenario with an origin that sheds load
+	 */
+	public StormScenario withAdmissionLimit(int limit) {
+		return new StormScenario(name + "-shedding", clients, processes, ratePerSecond, workers, serviceTime, timeout,
+				slowdown, duration, bucket, limit);
 	}
 
 	/**

@@ -2,6 +2,9 @@ package dev.resilience.benchmarks.sim;
 
 import java.util.SplittableRandom;
 
+import dev.resilience.core.bulkhead.Bulkhead;
+import dev.resilience.core.bulkhead.BulkheadConfig;
+
 /**
  * Runs one policy through one {@link StormScenario}.
  */
@@ -27,8 +30,12 @@ public final class StormSimulation {
 		long end = scenario.duration().toNanos();
 		EventLoop loop = EventLoop.create();
 		Recorder recorder = Recorder.create(scenario.bucket().toNanos(), end);
-		QueueingOrigin origin = QueueingOrigin.create(loop, scenario.workers(), scenario.serviceTime().toNanos(),
-				scenario.slowdown(), service, recorder);
+		QueueingOrigin origin = (scenario.admissionLimit() == 0)
+				? QueueingOrigin.create(loop, scenario.workers(), scenario.serviceTime().toNanos(), scenario.slowdown(),
+						service, recorder)
+				: QueueingOrigin.shedding(loop, scenario.workers(), scenario.serviceTime().toNanos(),
+						scenario.slowdown(), service, recorder,
+						Bulkhead.of("origin", BulkheadConfig.ofMaxConcurrentCalls(scenario.admissionLimit())));
 		ClientFleet fleet = ClientFleet.create(loop, policy, scenario.clients(), scenario.processes(), clients,
 				origin, recorder, scenario.timeout().toNanos());
 		fleet.generateArrivals(scenario.ratePerSecond(), end, arrivals);

@@ -1,11 +1,15 @@
 package dev.resilience.benchmarks.sim;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
 import dev.resilience.benchmarks.sim.Recorder.Series;
+import dev.resilience.core.bulkhead.Bulkhead;
+import dev.resilience.core.bulkhead.BulkheadConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +44,42 @@ class QueueingOriginTests {
 		// 50 workers x 100 ms mean = 500/s; 20 s of it is 10,000 give or take the noise.
 		assertThat(recorder.total(Series.ORIGIN_COMPLETIONS)).isBetween(9_700L, 10_300L);
 		assertThat(origin.queueLength()).isBetween(9_700, 10_300);
+	}
+
+	@Test
+	void sheddingOriginRejectsBeyondItsBulkheadAtOnceAndServesTheRest() {
+		Bulkhead admission = Bulkhead.of("origin", BulkheadConfig.ofMaxConcurrentCalls(100));
+		QueueingOrigin origin = QueueingOrigin.shedding(loop, 50, SECOND / 10, Slowdown.none(),
+				new SplittableRandom(1), recorder, admission);
+		List<Boolean> answers = new ArrayList<>();
+		List<Long> rejectedAt = new ArrayList<>();
+		Request.Listener listener = new Request.Listener() {
+
+			@Override
+			public void onResponse(Request request, boolean success) {
+				answers.add(success);
+				if (!success) {
+					rejectedAt.add(loop.read());
+				}
+			}
+
+			@Override
+			public void onTimeout(Request request) {
+			}
+
+		};
+		for (int i = 0; i < 20_000; i++) {
+			origin.submit(new Request(listener, null, 0));
+		}
+		assertThat(origin.queueLength()).as("50 in service, 50 waiting").isEqualTo(50);
+		loop.runToCompletion();
+		// 100 admitted and served; the other 19,900 answered as failures 1 ms after arriving.
+		assertThat(answers).hasSize(20_000);
+		assertThat(answers.stream().filter((success) -> success)).hasSize(100);
+		assertThat(rejectedAt).hasSize(19_900)
+			.allSatisfy((at) -> assertThat(at).isEqualTo(QueueingOrigin.REJECTION_NANOS));
+		assertThat(recorder.total(Series.ORIGIN_COMPLETIONS)).isEqualTo(100);
+		assertThat(admission.availableConcurrentCalls()).as("every permit back").isEqualTo(100);
 	}
 
 	@Test

@@ -15,7 +15,7 @@ class StormResultTests {
 
 	private static final StormScenario SCENARIO = new StormScenario("synthetic", 1, 1, 10, 1, Duration.ofMillis(100),
 			Duration.ofSeconds(1), new Slowdown(Duration.ofSeconds(10), Duration.ofSeconds(10), 10),
-			Duration.ofSeconds(60), Duration.ofMillis(100));
+			Duration.ofSeconds(60), Duration.ofMillis(100), 0);
 
 	/**
 	 * Ten offered and {@code attempts} attempts per bucket throughout; goodput ten per

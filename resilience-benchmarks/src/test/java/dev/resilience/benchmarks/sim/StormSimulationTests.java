@@ -55,7 +55,7 @@ class StormSimulationTests {
 	@Test
 	void withoutATriggerNothingCollapses() {
 		StormScenario calm = new StormScenario("calm", 1000, 1000, 400, 50, Duration.ofMillis(100),
-				Duration.ofSeconds(1), Slowdown.none(), Duration.ofSeconds(30), Duration.ofMillis(100));
+				Duration.ofSeconds(1), Slowdown.none(), Duration.ofSeconds(30), Duration.ofMillis(100), 0);
 		StormResult result = StormSimulation.run(calm, Policies.immediate(3), 11);
 		assertThat(result.meanAmplification()).isLessThan(1.01);
 		assertThat(result.metastable()).isFalse();
