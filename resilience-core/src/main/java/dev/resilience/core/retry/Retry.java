@@ -224,6 +224,9 @@ public final class Retry {
 
 	// Exactly one of attempt and timed is given: one loop for both keeps their rules identical.
 	private <A, T> T enter(Attempt<A, T> attempt, TimedAttempt<A, T> timed, A argument) throws Throwable {
+		// The undated deposit comes before the nest lookup, so that its atomic increment does
+		// not wait for that chain of loads; a timed call deposits in run(), dated by the
+		// reading it takes for its first attempt.
 		if (timed == null) {
 			this.budget.recordFirstAttempt();
 		}

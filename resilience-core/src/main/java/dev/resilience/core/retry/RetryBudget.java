@@ -290,10 +290,14 @@ public final class RetryBudget {
 	// when the oldest of them began; retriesInRing covers all 11 slots. The floor is the
 	// larger term when traffic is low, never added to what the traffic earns.
 	private double tokens() {
-		long oldestDepositSlice = this.currentSlice - (SLICES_PER_WINDOW - 1);
-		long deposits = this.firstAttempts.sum() - this.firstAttemptsAtStart[slot(oldestDepositSlice)];
-		double floor = this.floorSuspended ? 0.0 : this.floor;
-		return Math.max(floor, this.ratio * deposits) - this.retriesInRing;
+		return windowTokens(this.firstAttempts.sum()) - this.retriesInRing;
+	}
+
+	// Guarded by lock. The window's tokens before its retries are withdrawn, given the
+	// first-attempt total now.
+	private double windowTokens(long total) {
+		long deposits = total - this.firstAttemptsAtStart[slot(this.currentSlice - (SLICES_PER_WINDOW - 1))];
+		return Math.max(this.floorSuspended ? 0.0 : this.floor, this.ratio * deposits);
 	}
 
 	// Guarded by lock. Tokens are spent at a bounded pace, not all at once: in one slice at
@@ -301,8 +305,7 @@ public final class RetryBudget {
 	// own first attempts if that is more (a burst of traffic earns its share at once).
 	private boolean mayRetry() {
 		long total = this.firstAttempts.sum();
-		long deposits = total - this.firstAttemptsAtStart[slot(this.currentSlice - (SLICES_PER_WINDOW - 1))];
-		double window = Math.max(this.floorSuspended ? 0.0 : this.floor, this.ratio * deposits);
+		double window = windowTokens(total);
 		if (window - this.retriesInRing < 1) {
 			return false;
 		}

@@ -75,8 +75,8 @@ public final class RetryExecution {
 		this.frame = new RetryNest.Frame(index);
 		// As on the blocking path: the outermost call's mode governs the nest.
 		NestedRetryMode mode = (index == 0) ? retry.config().nested() : outer[0].mode;
+		// Entering sets the frame's attempt to 1.
 		this.frame.enter(mode, index == 0 || mode != NestedRetryMode.OUTERMOST);
-		this.frame.attempt = 1;
 		this.frames[index] = this.frame;
 		this.maxAttempts = this.frame.mayRetry ? retry.config().maxAttempts() : 1;
 		this.checksFinal = mode == NestedRetryMode.INNERMOST;
