@@ -216,6 +216,28 @@ public final class CircuitBreaker {
 	}
 
 	/**
+	 * Opens a closed breaker as if its own window had just tripped: for the open period a
+	 * tripped window would give it (longer while the growth of a recent opening is
+	 * remembered), keeping the counts its window holds. Does nothing in any other state,
+	 * where probes or an operator decide. This is how outcomes seen elsewhere, by the same
+	 * dependency's breakers in other processes, open this one.
+	 * @return whether this call opened the breaker
+	 */
+	public boolean trip() {
+		State current = state.get();
+		if (!(current instanceof Closed)) {
+			return false;
+		}
+		long now = ticker.read();
+		State open = new Open(now, current.openPeriodNanos(now), current.counts(), config.minimumCalls());
+		if (!state.compareAndSet(current, open)) {
+			return false; // an outcome or an operator moved it first
+		}
+		notifyTransition(CircuitBreakerState.CLOSED, CircuitBreakerState.OPEN);
+		return true;
+	}
+
+	/**
 	 * Closes the breaker with an empty window, forgets the growth of its open period and
 	 * zeroes the count of refused calls.
 	 */

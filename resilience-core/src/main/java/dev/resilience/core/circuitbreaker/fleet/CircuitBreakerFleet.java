@@ -1,0 +1,276 @@
+package dev.resilience.core.circuitbreaker.fleet;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.resilience.core.circuitbreaker.CallOutcome;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.circuitbreaker.CircuitBreakerListener;
+import dev.resilience.core.circuitbreaker.CircuitBreakerState;
+import dev.resilience.core.circuitbreaker.SlidingWindowType;
+import dev.resilience.core.circuitbreaker.internal.RateThresholds;
+
+/**
+ * Opens a process's circuit breakers on the outcomes of the whole fleet: every process
+ * adds its breakers' outcomes to a {@link FleetOutcomeStore}, bucket by bucket, and opens
+ * a closed breaker when the fleet's recent outcomes reach that breaker's thresholds.
+ * <p>
+ * A breaker sees only its own process's calls. In a fleet of many small processes each
+ * sees a trickle: at 0.4 calls a second, 20 calls (the default minimum) take 50 s, so a
+ * dependency that fails every call keeps receiving the fleet's traffic for most of a
+ * minute. The same dependency's failures reach the fleet's counts within a bucket, and
+ * every member opens at its next exchange.
+ * <h2>What is shared, and what stays local</h2>
+ * Only the opening. Each process still keeps its own breaker: its own window, its own open
+ * period and growth, its own probes in half-open, which close it when they pass, and every
+ * call is admitted or refused locally, without waiting for the store. An exchange happens
+ * every bucket ({@code syncInterval}), on a thread of the caller's choosing
+ * ({@link #sync()}), never on a protected call's thread, which pays only for counting its
+ * outcome.
+ * <h2>The fleet's window</h2>
+ * The fleet's outcomes are read in buckets of {@code syncInterval}. For a breaker with a
+ * count window of {@code n} calls the decision takes the newest buckets, newest first,
+ * until they hold at least {@code n} calls, within the last {@link #COUNT_WINDOW_HORIZON};
+ * with a time window of {@code n} seconds, the buckets of the last {@code n} seconds. It
+ * opens the breaker when those hold at least {@code minimumCalls} calls and the failure or
+ * slow-call rate reaches its threshold, the breaker's own thresholds. Buckets that started
+ * before the breaker last closed are left out: the failures that opened the breaker once
+ * do not open it again after its probes passed.
+ * <h2>When the store fails</h2>
+ * The breaker goes on deciding on its own outcomes; the exchange's outcomes may or may not
+ * have been counted and are not sent again. {@link #view} tells the last failure.
+ */
+public final class CircuitBreakerFleet implements CircuitBreakerListener {
+
+	/** How far back the fleet's window of a count-window breaker reaches at most. */
+	public static final Duration COUNT_WINDOW_HORIZON = Duration.ofSeconds(10);
+
+	/** The bucket length and exchange interval unless another is chosen. */
+	public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+
+	private static final System.Logger LOGGER = System.getLogger(CircuitBreakerFleet.class.getName());
+
+	private final FleetOutcomeStore store;
+
+	private final InstantSource clock;
+
+	private final long bucketMillis;
+
+	private final ConcurrentMap<String, Member> members = new ConcurrentHashMap<>();
+
+	private CircuitBreakerFleet(FleetOutcomeStore store, InstantSource clock, Duration syncInterval) {
+		this.store = Objects.requireNonNull(store, "store must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		Objects.requireNonNull(syncInterval, "syncInterval must not be null");
+		if (syncInterval.toMillis() <= 0) {
+			throw new IllegalArgumentException("syncInterval must be at least 1ms but was " + syncInterval);
+		}
+		this.bucketMillis = syncInterval.toMillis();
+	}
+
+	/**
+	 * @param store where the fleet adds up its outcomes
+	 * @param clock the wall clock that keys buckets; every process's must agree to well
+	 * within {@code syncInterval}
+	 * @param syncInterval the bucket length, and how often {@link #sync()} should run
+	 * @return a fleet without members
+	 */
+	public static CircuitBreakerFleet create(FleetOutcomeStore store, InstantSource clock, Duration syncInterval) {
+		return new CircuitBreakerFleet(store, clock, syncInterval);
+	}
+
+	/**
+	 * @return the bucket length, the interval {@link #sync()} is meant to run at
+	 */
+	public Duration syncInterval() {
+		return Duration.ofMillis(bucketMillis);
+	}
+
+	/**
+	 * Shares a breaker's outcomes with the fleet from now on. The breaker must report its
+	 * calls to this fleet, as one of its listeners.
+	 * @param breaker the breaker; a second breaker of the same name replaces the first
+	 */
+	public void join(CircuitBreaker breaker) {
+		Objects.requireNonNull(breaker, "breaker must not be null");
+		members.put(breaker.name(), new Member(breaker));
+	}
+
+	/**
+	 * @param name a breaker's name
+	 * @return whether that breaker shares its outcomes
+	 */
+	public boolean isMember(String name) {
+		return members.containsKey(name);
+	}
+
+	/**
+	 * @param name a breaker's name
+	 * @return what this process last learned from the fleet about it, empty when it is
+	 * not a member
+	 */
+	public Optional<FleetView> view(String name) {
+		Member member = members.get(name);
+		return (member != null) ? Optional.of(member.view) : Optional.empty();
+	}
+
+	@Override
+	public void onCall(String name, CallOutcome outcome, long durationNanos) {
+		Member member = members.get(name);
+		if (member != null) {
+			member.record(outcome);
+		}
+	}
+
+	@Override
+	public void onStateTransition(String name, CircuitBreakerState from, CircuitBreakerState to) {
+		Member member = members.get(name);
+		if (member != null && to == CircuitBreakerState.CLOSED) {
+			member.countFrom = clock.millis();
+		}
+	}
+
+	/**
+	 * Exchanges every member's outcomes with the store and opens the closed breakers whose
+	 * fleet's window trips. Meant to run every {@link #syncInterval()} on one thread; a
+	 * failing store is logged and remembered in the views, never thrown.
+	 */
+	public void sync() {
+		for (Member member : members.values()) {
+			member.sync();
+		}
+	}
+
+	private final class Member {
+
+		private final CircuitBreaker breaker;
+
+		private final RateThresholds thresholds;
+
+		/** How many buckets an exchange reads. */
+		private final int buckets;
+
+		/** For a count window, the calls it holds; 0 for a time window. */
+		private final long windowCalls;
+
+		private final LongAdder calls = new LongAdder();
+
+		private final LongAdder failed = new LongAdder();
+
+		private final LongAdder slow = new LongAdder();
+
+		/** Buckets that start before this instant (epoch millis) are not counted. */
+		private volatile long countFrom = Long.MIN_VALUE;
+
+		private volatile FleetView view = FleetView.NONE;
+
+		private boolean failing;
+
+		Member(CircuitBreaker breaker) {
+			this.breaker = breaker;
+			CircuitBreakerConfig config = breaker.config();
+			this.thresholds = RateThresholds.of(config);
+			long horizonMillis;
+			if (config.slidingWindowType() == SlidingWindowType.TIME) {
+				horizonMillis = config.slidingWindowSize() * 1000L;
+				this.windowCalls = 0;
+			}
+			else {
+				horizonMillis = COUNT_WINDOW_HORIZON.toMillis();
+				this.windowCalls = config.slidingWindowSize();
+			}
+			this.buckets = (int) Math.max(1, Math.min(3600, (horizonMillis + bucketMillis - 1) / bucketMillis));
+		}
+
+		void record(CallOutcome outcome) {
+			switch (outcome) {
+				case FAILURE -> failed.increment();
+				case SLOW_SUCCESS -> slow.increment();
+				case SLOW_FAILURE -> {
+					failed.increment();
+					slow.increment();
+				}
+				case SUCCESS -> {
+				}
+				default -> {
+					return; // refused or ignored: not an outcome of the dependency
+				}
+			}
+			calls.increment();
+		}
+
+		void sync() {
+			long now = clock.millis();
+			long bucket = Math.floorDiv(now, bucketMillis);
+			OutcomeCounts added = takeAdded();
+			List<OutcomeCounts> fleet;
+			try {
+				fleet = store.exchange(breaker.name(), bucketMillis, bucket, added, buckets);
+			}
+			catch (RuntimeException ex) {
+				failed(ex);
+				return;
+			}
+			if (failing) {
+				failing = false;
+				LOGGER.log(System.Logger.Level.INFO, "The fleet's outcomes of circuit breaker '" + breaker.name()
+						+ "' can be exchanged again");
+			}
+			OutcomeCounts window = window(fleet, bucket);
+			boolean tripped = thresholds.exceeded(window.calls(), window.failedCalls(), window.slowCalls());
+			long trips = view.trips();
+			if (tripped && breaker.state() == CircuitBreakerState.CLOSED && breaker.trip()) {
+				trips++;
+			}
+			view = new FleetView(window, tripped, trips, clock.instant(), null);
+		}
+
+		/** Counts to add and zeroes them; a count that raced ahead of its call waits for the next exchange. */
+		private OutcomeCounts takeAdded() {
+			long c = calls.sumThenReset();
+			long f = failed.sumThenReset();
+			long s = slow.sumThenReset();
+			if (f > c) {
+				failed.add(f - c);
+				f = c;
+			}
+			if (s > c) {
+				slow.add(s - c);
+				s = c;
+			}
+			return new OutcomeCounts(c, f, s);
+		}
+
+		private OutcomeCounts window(List<OutcomeCounts> fleet, long bucket) {
+			OutcomeCounts window = OutcomeCounts.EMPTY;
+			long from = countFrom;
+			for (int i = fleet.size() - 1; i >= 0; i--) {
+				long start = (bucket - (fleet.size() - 1 - i)) * bucketMillis;
+				if (start < from || (windowCalls > 0 && window.calls() >= windowCalls)) {
+					break;
+				}
+				window = window.plus(fleet.get(i));
+			}
+			return window;
+		}
+
+		private void failed(RuntimeException ex) {
+			view = new FleetView(view.window(), view.tripped(), view.trips(), view.lastExchange(),
+					String.valueOf(ex.getMessage()));
+			if (!failing) {
+				failing = true;
+				LOGGER.log(System.Logger.Level.WARNING, "Could not exchange the fleet's outcomes of circuit breaker '"
+						+ breaker.name() + "'; it decides on this process's outcomes until the store answers", ex);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,21 @@
+package dev.resilience.core.circuitbreaker.fleet;
+
+import java.time.Instant;
+
+/**
+ * What a process last learned from the fleet about one breaker.
+ *
+ * @param window the fleet's outcomes the last decision looked at: the newest buckets
+ * since this breaker last closed, as many as its sliding window covers
+ * @param tripped whether those outcomes reach the breaker's thresholds
+ * @param trips how often the fleet's outcomes opened this process's breaker
+ * @param lastExchange when the last exchange with the store succeeded, or {@code null}
+ * @param lastFailure why the last exchange failed, or {@code null} when it succeeded
+ */
+public record FleetView(OutcomeCounts window, boolean tripped, long trips, Instant lastExchange,
+		String lastFailure) {
+
+	/** Before the first exchange. */
+	static final FleetView NONE = new FleetView(OutcomeCounts.EMPTY, false, 0, null, null);
+
+}
