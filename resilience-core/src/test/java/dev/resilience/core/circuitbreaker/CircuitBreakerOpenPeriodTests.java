@@ -315,4 +315,37 @@ class CircuitBreakerOpenPeriodTests {
 		return breaker;
 	}
 
+	@Test
+	void tripOpensAClosedBreakerForTheOpenPeriodItsWindowWouldGive() {
+		CircuitBreaker breaker = breaker(config());
+		fail(breaker, 1);
+		assertThat(breaker.trip()).isTrue();
+		assertThat(listener.transitions).containsExactly("CLOSED->OPEN");
+		assertThat(breaker.metrics().failedCalls()).isEqualTo(1);
+		waitOutAndFailProbes(breaker, FIRST);
+		// Probes that pass close it; tripped again soon after, the growth goes on.
+		assertOpenFor(breaker, FIRST.multipliedBy(2));
+		succeed(breaker, 2);
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(breaker.trip()).isTrue();
+		assertOpenFor(breaker, FIRST.multipliedBy(4));
+	}
+
+	@Test
+	void tripLeavesEveryStateButClosedAlone() {
+		CircuitBreaker breaker = breaker(config());
+		trip(breaker);
+		assertThat(breaker.trip()).isFalse();
+		assertThat(breaker.timeUntilHalfOpen()).isEqualTo(FIRST);
+		ticker.advance(FIRST);
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		assertThat(breaker.trip()).isFalse();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		breaker.transitionTo(CircuitBreakerState.FORCED_OPEN);
+		assertThat(breaker.trip()).isFalse();
+		breaker.transitionTo(CircuitBreakerState.DISABLED);
+		assertThat(breaker.trip()).isFalse();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.DISABLED);
+	}
+
 }

@@ -1,0 +1,343 @@
+package dev.resilience.core.circuitbreaker.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.circuitbreaker.CircuitBreakerState;
+import dev.resilience.core.circuitbreaker.SlidingWindowType;
+import dev.resilience.core.time.ManualTicker;
+
+class CircuitBreakerFleetTests {
+
+	private static final Duration SYNC = Duration.ofSeconds(1);
+
+	private static final Duration OPEN = Duration.ofSeconds(5);
+
+	/** A second boundary plus 100 ms, so that advancing by whole seconds stays inside buckets. */
+	private final ManualTicker ticker = ManualTicker.startingAt(1_800_000_000_100_000_000L);
+
+	private final InstantSource clock = () -> Instant.ofEpochSecond(0, ticker.read());
+
+	private final InMemoryFleetOutcomeStore store = new InMemoryFleetOutcomeStore();
+
+	private static CircuitBreakerConfig.Builder config() {
+		return CircuitBreakerConfig.builder()
+			.slidingWindowSize(100)
+			.minimumCalls(20)
+			.failureRateThreshold(50)
+			.consecutiveFailureThreshold(0)
+			.slowCallDuration(Duration.ofSeconds(1))
+			.openDuration(OPEN)
+			.maxOpenDuration(Duration.ofSeconds(30))
+			.halfOpenCalls(2);
+	}
+
+	/** One process: its own fleet member and its own breaker, sharing the store. */
+	private final class Process {
+
+		final CircuitBreakerFleet fleet = CircuitBreakerFleet.create(store, clock, SYNC);
+
+		final CircuitBreaker breaker;
+
+		Process(CircuitBreakerConfig.Builder config) {
+			this.breaker = CircuitBreaker.of("payments", config.build(), ticker, fleet);
+			fleet.join(breaker);
+		}
+
+		void fail(int calls) {
+			for (int i = 0; i < calls; i++) {
+				breaker.acquirePermission().onError(0, new IOException("down"));
+			}
+		}
+
+		void succeed(int calls) {
+			for (int i = 0; i < calls; i++) {
+				breaker.acquirePermission().onSuccess(0);
+			}
+		}
+
+		FleetView view() {
+			return fleet.view("payments").orElseThrow();
+		}
+
+	}
+
+	@Test
+	void failuresTooFewForAnyOneProcessOpenEveryBreakerOfTheFleet() {
+		List<Process> processes = List.of(new Process(config()), new Process(config()), new Process(config()));
+		for (Process process : processes) {
+			process.fail(8);
+			assertThat(process.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		}
+		processes.forEach((process) -> process.fleet.sync());
+		// The first two saw 8 and 16 calls, under the minimum of 20; the last saw all 24.
+		assertThat(processes.get(0).breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(processes.get(1).breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(processes.get(2).breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		processes.forEach((process) -> process.fleet.sync());
+		for (Process process : processes) {
+			assertThat(process.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+			assertThat(process.breaker.timeUntilHalfOpen()).isEqualTo(OPEN);
+			assertThat(process.view().window()).isEqualTo(new OutcomeCounts(24, 24, 0));
+			assertThat(process.view().tripped()).isTrue();
+			assertThat(process.view().trips()).isEqualTo(1);
+			assertThat(process.view().lastFailure()).isNull();
+		}
+	}
+
+	@Test
+	void aFleetFailureRateBelowTheThresholdOpensNothing() {
+		Process a = new Process(config());
+		Process b = new Process(config());
+		a.fail(10);
+		a.succeed(5);
+		b.fail(9);
+		b.succeed(26);
+		a.fleet.sync();
+		b.fleet.sync();
+		a.fleet.sync();
+		assertThat(a.view().window()).isEqualTo(new OutcomeCounts(50, 19, 0));
+		assertThat(a.view().tripped()).isFalse();
+		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(b.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+	}
+
+	@Test
+	void slowCallsOfTheFleetOpenBySlowCallRate() {
+		CircuitBreakerConfig.Builder config = config().slowCallRateThreshold(50);
+		Process a = new Process(config);
+		Process b = new Process(config);
+		for (Process process : List.of(a, b)) {
+			for (int i = 0; i < 12; i++) {
+				process.breaker.acquirePermission().onSuccess(Duration.ofSeconds(2).toNanos());
+			}
+			process.fleet.sync();
+		}
+		assertThat(b.view().window()).isEqualTo(new OutcomeCounts(24, 0, 24));
+		assertThat(b.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+	}
+
+	@Test
+	void refusedAndIgnoredCallsAndOtherBreakersAreNotCounted() {
+		Process a = new Process(config().ignore(List.of(IllegalStateException.class)));
+		a.breaker.acquirePermission().onError(0, new IllegalStateException("ignored"));
+		a.fleet.onCall("inventory", dev.resilience.core.circuitbreaker.CallOutcome.FAILURE, 0);
+		a.breaker.transitionTo(CircuitBreakerState.FORCED_OPEN);
+		for (int i = 0; i < 5; i++) {
+			try {
+				a.breaker.acquirePermission();
+			}
+			catch (RuntimeException expected) {
+				// refused
+			}
+		}
+		a.breaker.transitionTo(CircuitBreakerState.CLOSED);
+		a.succeed(1);
+		a.fleet.sync();
+		long bucket = Math.floorDiv(clock.millis(), SYNC.toMillis());
+		assertThat(store.exchange("payments", SYNC.toMillis(), bucket, OutcomeCounts.EMPTY, 1))
+			.containsExactly(new OutcomeCounts(1, 0, 0));
+		assertThat(a.fleet.isMember("inventory")).isFalse();
+		assertThat(a.fleet.view("inventory")).isEmpty();
+	}
+
+	@Test
+	void failuresBeforeTheBreakerClosedDoNotOpenItAgain() {
+		Process a = new Process(config());
+		Process b = new Process(config());
+		a.fail(15);
+		b.fail(15);
+		a.fleet.sync();
+		b.fleet.sync();
+		a.fleet.sync();
+		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(b.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		// Probes pass within the same bucket's reach: the failing buckets must not trip it again.
+		ticker.advance(OPEN);
+		a.succeed(2);
+		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		a.fleet.sync();
+		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(a.view().window().failedCalls()).isZero();
+		// New failures after the close count again, once their bucket started after it.
+		ticker.advance(SYNC);
+		b.fleet.sync();
+		ticker.advance(OPEN);
+		b.breaker.acquirePermission().onError(0, new IOException("still down"));
+		b.breaker.acquirePermission().onError(0, new IOException("still down"));
+		assertThat(b.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		ticker.advance(SYNC);
+		a.fail(19);
+		b.fleet.sync();
+		a.fleet.sync();
+		assertThat(a.view().window()).isEqualTo(new OutcomeCounts(21, 21, 0));
+		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(a.view().trips()).isEqualTo(2);
+	}
+
+	@Test
+	void aCountWindowTakesTheNewestBucketsUntilItHoldsItsCalls() {
+		Process a = new Process(config());
+		Process quiet = new Process(config());
+		for (int i = 0; i < 100; i++) {
+			a.breaker.acquirePermission().onError(0, new IOException("down"));
+			a.breaker.transitionTo(CircuitBreakerState.CLOSED); // keep it closed while it records
+		}
+		a.fleet.sync();
+		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		a.breaker.transitionTo(CircuitBreakerState.CLOSED);
+		ticker.advance(SYNC);
+		quiet.succeed(100);
+		quiet.fleet.sync();
+		// The newest bucket holds the window's 100 calls, all successes: the older failures are out.
+		assertThat(quiet.view().window()).isEqualTo(new OutcomeCounts(100, 0, 0));
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+	}
+
+	@Test
+	void aCountWindowReachesBackTenSecondsAtMost() {
+		Process a = new Process(config());
+		Process b = new Process(config());
+		a.fail(15);
+		a.fleet.sync();
+		ticker.advance(CircuitBreakerFleet.COUNT_WINDOW_HORIZON);
+		b.fail(15);
+		b.fleet.sync();
+		assertThat(b.view().window()).isEqualTo(new OutcomeCounts(15, 15, 0));
+		assertThat(b.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		ticker.advance(CircuitBreakerFleet.COUNT_WINDOW_HORIZON.minus(SYNC));
+		a.fail(5);
+		a.fleet.sync();
+		assertThat(a.view().window()).isEqualTo(new OutcomeCounts(20, 20, 0));
+		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+	}
+
+	@Test
+	void aTimeWindowCoversItsSeconds() {
+		CircuitBreakerConfig.Builder config = config().slidingWindowType(SlidingWindowType.TIME).slidingWindowSize(5);
+		Process a = new Process(config);
+		Process b = new Process(config);
+		a.fail(15);
+		a.fleet.sync();
+		ticker.advance(Duration.ofSeconds(5));
+		b.fail(15);
+		b.fleet.sync();
+		assertThat(b.view().window()).isEqualTo(new OutcomeCounts(15, 15, 0));
+		ticker.advance(Duration.ofSeconds(4));
+		a.fail(5);
+		a.fleet.sync();
+		assertThat(a.view().window()).isEqualTo(new OutcomeCounts(20, 20, 0));
+		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+	}
+
+	@Test
+	void aFailingStoreLeavesTheBreakerToItsOwnOutcomes() {
+		AtomicBoolean down = new AtomicBoolean(true);
+		AtomicInteger exchanges = new AtomicInteger();
+		FleetOutcomeStore flaky = (name, bucketMillis, bucket, added, buckets) -> {
+			exchanges.incrementAndGet();
+			if (down.get()) {
+				throw new FleetStoreException("store unreachable", null);
+			}
+			return store.exchange(name, bucketMillis, bucket, added, buckets);
+		};
+		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(flaky, clock, SYNC);
+		CircuitBreaker breaker = CircuitBreaker.of("payments", config().build(), ticker, fleet);
+		fleet.join(breaker);
+		breaker.acquirePermission().onError(0, new IOException("down"));
+		fleet.sync();
+		assertThat(exchanges).hasValue(1);
+		assertThat(fleet.view("payments").orElseThrow().lastFailure()).isEqualTo("store unreachable");
+		assertThat(fleet.view("payments").orElseThrow().lastExchange()).isNull();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		down.set(false);
+		breaker.acquirePermission().onSuccess(0);
+		fleet.sync();
+		FleetView view = fleet.view("payments").orElseThrow();
+		assertThat(view.lastFailure()).isNull();
+		assertThat(view.lastExchange()).isEqualTo(clock.instant());
+		// The failed exchange's outcome is not sent again.
+		assertThat(view.window()).isEqualTo(new OutcomeCounts(1, 0, 0));
+	}
+
+	@Test
+	void rejectsBadArguments() {
+		assertThatIllegalArgumentException().isThrownBy(() -> CircuitBreakerFleet.create(store, clock, Duration.ZERO))
+			.withMessageContaining("syncInterval must be at least 1ms");
+		assertThatIllegalArgumentException().isThrownBy(() -> new OutcomeCounts(2, 3, 0))
+			.withMessageContaining("failedCalls must be in [0, calls (2)] but was 3");
+		assertThatIllegalArgumentException().isThrownBy(() -> store.exchange("x", 0, 1, OutcomeCounts.EMPTY, 1))
+			.withMessageContaining("bucketMillis must be > 0");
+	}
+
+	@Test
+	void outcomesRecordedWhileExchangingAreCountedExactlyOnce() throws Exception {
+		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(store, clock, SYNC);
+		// Disabled: every outcome reaches the listener, none opens the breaker.
+		CircuitBreaker breaker = CircuitBreaker.of("payments", config().build(), ticker, fleet);
+		breaker.transitionTo(CircuitBreakerState.DISABLED);
+		fleet.join(breaker);
+		int threads = 8;
+		int callsPerThread = 20_000;
+		ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			AtomicBoolean done = new AtomicBoolean();
+			List<Future<?>> callers = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				callers.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < callsPerThread; i++) {
+						CircuitBreaker.Permit permit = breaker.acquirePermission();
+						switch (i % 4) {
+							case 0 -> permit.onError(0, new IOException("down"));
+							case 1 -> permit.onSuccess(Duration.ofSeconds(2).toNanos());
+							case 2 -> permit.onError(Duration.ofSeconds(2).toNanos(), new IOException("slow"));
+							default -> permit.onSuccess(0);
+						}
+					}
+					return null;
+				}));
+			}
+			Future<?> syncer = pool.submit(() -> {
+				start.await();
+				while (!done.get()) {
+					fleet.sync(); // a count racing ahead of its call would fail OutcomeCounts' check here
+				}
+				return null;
+			});
+			start.countDown();
+			for (Future<?> caller : callers) {
+				caller.get(60, TimeUnit.SECONDS);
+			}
+			done.set(true);
+			syncer.get(60, TimeUnit.SECONDS);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		fleet.sync();
+		long total = (long) threads * callsPerThread;
+		assertThat(fleet.view("payments").orElseThrow().window())
+			.isEqualTo(new OutcomeCounts(total, total / 2, total / 2));
+	}
+
+}
