@@ -1,5 +1,6 @@
 package dev.resilience.autoconfigure.actuate;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -9,6 +10,9 @@ import dev.resilience.core.ResilienceRegistry;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerMetrics;
 import dev.resilience.core.circuitbreaker.CircuitBreakerState;
+import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
+import dev.resilience.core.circuitbreaker.fleet.FleetView;
+import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -34,8 +38,20 @@ public class CircuitBreakersEndpoint {
 
 	private final ResilienceRegistry registry;
 
+	private final CircuitBreakerFleet fleet;
+
 	public CircuitBreakersEndpoint(ResilienceRegistry registry) {
+		this(registry, null);
+	}
+
+	/**
+	 * @param registry the breakers
+	 * @param fleet the fleet the fleet breakers share their outcomes with, or {@code null}
+	 * when none does
+	 */
+	public CircuitBreakersEndpoint(ResilienceRegistry registry, CircuitBreakerFleet fleet) {
 		this.registry = registry;
+		this.fleet = fleet;
 	}
 
 	@ReadOperation
@@ -49,7 +65,7 @@ public class CircuitBreakersEndpoint {
 
 	@ReadOperation
 	public CircuitBreakerDetailsDescriptor circuitBreaker(@Selector String name) {
-		return registry.findCircuitBreaker(name).map(CircuitBreakerDetailsDescriptor::of).orElse(null);
+		return registry.findCircuitBreaker(name).map(this::details).orElse(null);
 	}
 
 	/**
@@ -66,8 +82,14 @@ public class CircuitBreakersEndpoint {
 		CircuitBreakerState target = parseTarget(state);
 		return registry.findCircuitBreaker(name).map((breaker) -> {
 			breaker.transitionTo(target);
-			return CircuitBreakerDetailsDescriptor.of(breaker);
+			return details(breaker);
 		}).orElse(null);
+	}
+
+	private CircuitBreakerDetailsDescriptor details(CircuitBreaker breaker) {
+		FleetDescriptor fleetView = (this.fleet != null)
+				? this.fleet.view(breaker.name()).map(FleetDescriptor::of).orElse(null) : null;
+		return CircuitBreakerDetailsDescriptor.of(breaker, fleetView);
 	}
 
 	private static CircuitBreakerState parseTarget(String state) {
@@ -138,19 +160,53 @@ public class CircuitBreakersEndpoint {
 	 * or more while a grown period is remembered)
 	 * @param timeUntilHalfOpenMillis while {@code OPEN}, the time until it admits probes (what
 	 * {@code Retry-After} tells refused clients); otherwise 0
+	 * @param fleet for a breaker with {@code circuit-breaker.fleet}, what this instance last
+	 * learned from the fleet; left out for the others
 	 */
 	public record CircuitBreakerDetailsDescriptor(CircuitBreakerState state,
 			@JsonInclude(JsonInclude.Include.ALWAYS) Double failureRate,
 			@JsonInclude(JsonInclude.Include.ALWAYS) Double slowCallRate, int bufferedCalls, int failedCalls,
-			int slowCalls, long notPermittedCalls, long openDurationMillis,
-			long timeUntilHalfOpenMillis) implements OperationResponseBody {
+			int slowCalls, long notPermittedCalls, long openDurationMillis, long timeUntilHalfOpenMillis,
+			@JsonInclude(JsonInclude.Include.NON_NULL) FleetDescriptor fleet) implements OperationResponseBody {
 
-		static CircuitBreakerDetailsDescriptor of(CircuitBreaker breaker) {
+		static CircuitBreakerDetailsDescriptor of(CircuitBreaker breaker, FleetDescriptor fleet) {
 			CircuitBreakerMetrics metrics = breaker.metrics();
 			return new CircuitBreakerDetailsDescriptor(metrics.state(), metrics.failureRate(),
 					metrics.slowCallRate(), metrics.bufferedCalls(), metrics.failedCalls(), metrics.slowCalls(),
 					metrics.notPermittedCalls(), breaker.currentOpenDuration().toMillis(),
-					breaker.timeUntilHalfOpen().toMillis());
+					breaker.timeUntilHalfOpen().toMillis(), fleet);
+		}
+
+	}
+
+	/**
+	 * What an instance last learned from the fleet about one of its breakers: the fleet's
+	 * outcomes its last decision looked at (the newest buckets since the breaker last
+	 * closed, as many as its window covers) and whether they reach its thresholds.
+	 *
+	 * @param calls the fleet's calls in that window
+	 * @param failedCalls how many of them failed
+	 * @param slowCalls how many of them were slow
+	 * @param failureRate the percentage of failed calls, {@code null} without calls
+	 * @param slowCallRate the percentage of slow calls, {@code null} without calls
+	 * @param tripped whether they reach the breaker's thresholds
+	 * @param trips how often the fleet's outcomes opened this instance's breaker
+	 * @param lastExchange when the last exchange with the store succeeded, {@code null}
+	 * before the first
+	 * @param lastFailure why the last exchange failed, {@code null} when it succeeded
+	 */
+	public record FleetDescriptor(long calls, long failedCalls, long slowCalls,
+			@JsonInclude(JsonInclude.Include.ALWAYS) Double failureRate,
+			@JsonInclude(JsonInclude.Include.ALWAYS) Double slowCallRate, boolean tripped, long trips,
+			@JsonInclude(JsonInclude.Include.ALWAYS) Instant lastExchange,
+			@JsonInclude(JsonInclude.Include.ALWAYS) String lastFailure) {
+
+		static FleetDescriptor of(FleetView view) {
+			OutcomeCounts window = view.window();
+			boolean any = !window.isEmpty();
+			return new FleetDescriptor(window.calls(), window.failedCalls(), window.slowCalls(),
+					any ? window.failureRate() : null, any ? window.slowCallRate() : null, view.tripped(),
+					view.trips(), view.lastExchange(), view.lastFailure());
 		}
 
 	}

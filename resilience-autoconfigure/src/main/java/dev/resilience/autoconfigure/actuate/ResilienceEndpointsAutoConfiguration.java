@@ -2,6 +2,8 @@ package dev.resilience.autoconfigure.actuate;
 
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.core.ResilienceRegistry;
+import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -23,8 +25,9 @@ public final class ResilienceEndpointsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint
-	CircuitBreakersEndpoint circuitBreakersEndpoint(ResilienceRegistry registry) {
-		return new CircuitBreakersEndpoint(registry);
+	CircuitBreakersEndpoint circuitBreakersEndpoint(ResilienceRegistry registry,
+			ObjectProvider<CircuitBreakerFleet> fleet) {
+		return new CircuitBreakersEndpoint(registry, fleet.getIfUnique());
 	}
 
 	@Bean

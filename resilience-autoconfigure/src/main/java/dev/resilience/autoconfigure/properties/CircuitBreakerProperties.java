@@ -90,6 +90,14 @@ public class CircuitBreakerProperties {
 	 */
 	private List<Class<? extends Throwable>> ignore;
 
+	/**
+	 * Whether the breaker also opens on the outcomes of the whole fleet: every instance of
+	 * the application adds this breaker's outcomes to the store of resilience.fleet.store,
+	 * and opens its own breaker when the fleet's recent calls reach the thresholds above.
+	 * For fleets of many instances, each of which sees too few calls to open in time.
+	 */
+	private Boolean fleet;
+
 	public SlidingWindowType getSlidingWindowType() {
 		return this.slidingWindowType;
 	}
@@ -192,6 +200,14 @@ public class CircuitBreakerProperties {
 
 	public void setIgnore(List<Class<? extends Throwable>> ignore) {
 		this.ignore = ignore;
+	}
+
+	public Boolean getFleet() {
+		return this.fleet;
+	}
+
+	public void setFleet(Boolean fleet) {
+		this.fleet = fleet;
 	}
 
 }

@@ -109,6 +109,11 @@ public final class ResilienceConfigurationValidator implements InitializingBean 
 			throw ResilienceConfigurationException.invalidValue("resilience.slo.flush-interval", flushInterval,
 					"must be > 0", null);
 		}
+		Duration syncInterval = this.properties.getFleet().getSyncInterval();
+		if (syncInterval == null || syncInterval.toMillis() <= 0) {
+			throw ResilienceConfigurationException.invalidValue("resilience.fleet.sync-interval", syncInterval,
+					"must be at least 1ms", null);
+		}
 		String status = this.properties.getHealth().getOpenCircuitStatus();
 		if (status == null || status.isBlank()) {
 			throw ResilienceConfigurationException.invalidValue("resilience.health.open-circuit-status", status,

@@ -191,8 +191,10 @@ public final class ResiliencePolicyResolver {
 		Set<PolicySection> configured = EnumSet.noneOf(PolicySection.class);
 		RetryConfig retry = retry(merger(instance, defaults, prefix, PolicySection.RETRY, InstanceProperties::getRetry),
 				configured);
-		CircuitBreakerConfig circuitBreaker = circuitBreaker(merger(instance, defaults, prefix,
-				PolicySection.CIRCUIT_BREAKER, InstanceProperties::getCircuitBreaker), configured);
+		SectionMerger<CircuitBreakerProperties> circuitBreakerMerger = merger(instance, defaults, prefix,
+				PolicySection.CIRCUIT_BREAKER, InstanceProperties::getCircuitBreaker);
+		boolean circuitBreakerFleet = circuitBreakerMerger.pick("fleet", CircuitBreakerProperties::getFleet, false);
+		CircuitBreakerConfig circuitBreaker = circuitBreaker(circuitBreakerMerger, configured);
 		BulkheadConfig bulkhead = bulkhead(
 				merger(instance, defaults, prefix, PolicySection.BULKHEAD, InstanceProperties::getBulkhead),
 				configured);
@@ -200,7 +202,7 @@ public final class ResiliencePolicyResolver {
 				configured);
 		IdempotencySettings idempotency = idempotency(merger(instance, defaults, prefix, PolicySection.IDEMPOTENCY,
 				InstanceProperties::getIdempotency), configured);
-		return new ResolvedPolicy(name, retry, circuitBreaker, bulkhead, slo, idempotency, configured);
+		return new ResolvedPolicy(name, retry, circuitBreaker, circuitBreakerFleet, bulkhead, slo, idempotency, configured);
 	}
 
 	private static <S> SectionMerger<S> merger(InstanceProperties instance, InstanceProperties defaults,

@@ -56,6 +56,12 @@ public class ResilienceProperties {
 	 */
 	private final Slo slo = new Slo();
 
+	/**
+	 * Where the instances of the application share the outcomes of the circuit breakers
+	 * whose circuit-breaker.fleet is true.
+	 */
+	private final Fleet fleet = new Fleet();
+
 	public InstanceProperties getDefaults() {
 		return this.defaults;
 	}
@@ -82,6 +88,10 @@ public class ResilienceProperties {
 
 	public Slo getSlo() {
 		return this.slo;
+	}
+
+	public Fleet getFleet() {
+		return this.fleet;
 	}
 
 	/**
@@ -235,6 +245,42 @@ public class ResilienceProperties {
 
 		public Map<String, HttpSloProperties> getHttp() {
 			return this.http;
+		}
+
+	}
+
+	/**
+	 * Settings of the circuit breakers shared by the fleet ({@code resilience.fleet}).
+	 */
+	public static class Fleet {
+
+		/**
+		 * Where the instances add up the outcomes of their fleet breakers: jdbc or redis
+		 * for a fleet; memory shares them within this JVM only, which opens nothing a
+		 * breaker would not open itself. Unset: the same as resilience.idempotency.store.
+		 */
+		private FleetStoreType store;
+
+		/**
+		 * How often an instance sends its breakers' outcomes and reads the fleet's, and the
+		 * length of the store's time buckets; every instance must use the same.
+		 */
+		private Duration syncInterval = Duration.ofSeconds(1);
+
+		public FleetStoreType getStore() {
+			return this.store;
+		}
+
+		public void setStore(FleetStoreType store) {
+			this.store = store;
+		}
+
+		public Duration getSyncInterval() {
+			return this.syncInterval;
+		}
+
+		public void setSyncInterval(Duration syncInterval) {
+			this.syncInterval = syncInterval;
 		}
 
 	}

@@ -18,6 +18,8 @@ import dev.resilience.core.retry.RetryConfig;
  * @param name the instance name
  * @param retry the retry settings
  * @param circuitBreaker the circuit breaker settings
+ * @param circuitBreakerFleet whether the circuit breaker also opens on the fleet's
+ * outcomes ({@code circuit-breaker.fleet})
  * @param bulkhead the bulkhead settings
  * @param slo the service level objective settings
  * @param idempotency the idempotency settings
@@ -25,7 +27,7 @@ import dev.resilience.core.retry.RetryConfig;
  * under {@code resilience.defaults}
  */
 public record ResolvedPolicy(String name, RetryConfig retry, CircuitBreakerConfig circuitBreaker,
-		BulkheadConfig bulkhead, SloSettings slo, IdempotencySettings idempotency,
+		boolean circuitBreakerFleet, BulkheadConfig bulkhead, SloSettings slo, IdempotencySettings idempotency,
 		Set<PolicySection> configuredSections) {
 
 	public ResolvedPolicy {

@@ -80,7 +80,7 @@ class AnnotatedBeanBehaviourTests {
 			// Configured, so present before the first call.
 			assertThat(endpoint.circuitBreaker("inventory"))
 				.isEqualTo(new CircuitBreakerDetailsDescriptor(CircuitBreakerState.CLOSED, null, null, 0, 0, 0, 0,
-						10_000, 0));
+						10_000, 0, null));
 			assertThat(stateGauge(meters, "inventory", "closed")).isEqualTo(1.0);
 
 			assertThat(service.reserve("a")).isEqualTo("reserved a");
@@ -90,12 +90,12 @@ class AnnotatedBeanBehaviourTests {
 			assertThat(endpoint.circuitBreaker("inventory"))
 				.as("rates stay unknown below minimum-calls")
 				.isEqualTo(new CircuitBreakerDetailsDescriptor(CircuitBreakerState.CLOSED, null, null, 3, 2, 0, 0,
-						10_000, 0));
+						10_000, 0, null));
 
 			assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> service.reserve("d"));
 			assertThat(endpoint.circuitBreaker("inventory"))
 				.isEqualTo(new CircuitBreakerDetailsDescriptor(CircuitBreakerState.OPEN, 75.0, 0.0, 4, 3, 0, 0,
-						10_000, 10_000));
+						10_000, 10_000, null));
 			assertThat(stateGauge(meters, "inventory", "open")).isEqualTo(1.0);
 			assertThat(stateGauge(meters, "inventory", "closed")).isZero();
 			assertThat(callCount(meters, "inventory", "success")).isEqualTo(1);
@@ -121,7 +121,7 @@ class AnnotatedBeanBehaviourTests {
 			// Closed, but a reopening within max-open-duration (30s) would last 10s x 1.5.
 			assertThat(endpoint.circuitBreaker("inventory"))
 				.isEqualTo(new CircuitBreakerDetailsDescriptor(CircuitBreakerState.CLOSED, null, null, 0, 0, 0, 1,
-						15_000, 0));
+						15_000, 0, null));
 			assertThat(stateGauge(meters, "inventory", "closed")).isEqualTo(1.0);
 			assertThat(stateGauge(meters, "inventory", "half_open")).isZero();
 			assertThat(callCount(meters, "inventory", "success")).isEqualTo(3);

@@ -1,0 +1,126 @@
+package dev.resilience.autoconfigure.circuitbreaker.fleet;
+
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
+import dev.resilience.autoconfigure.slo.ErrorBudgetFleet;
+import dev.resilience.core.ResilienceRegistryListener;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
+
+/**
+ * Runs a {@link CircuitBreakerFleet}: joins every circuit breaker whose
+ * {@code circuit-breaker.fleet} is true as the registry creates it, and exchanges the
+ * members' outcomes with the store every {@code resilience.fleet.sync-interval} on a
+ * daemon thread of its own, never on a protected call's thread.
+ * <p>
+ * Started after, and stopped before, the connection factories it exchanges through.
+ */
+public final class CircuitBreakerFleetSync implements SmartLifecycle, ResilienceRegistryListener {
+
+	private static final Log logger = LogFactory.getLog(CircuitBreakerFleetSync.class);
+
+	private static final long STOP_TIMEOUT_MILLIS = 10_000;
+
+	private final CircuitBreakerFleet fleet;
+
+	private final ResiliencePolicyResolver resolver;
+
+	private final String storeDescription;
+
+	private volatile ScheduledExecutorService scheduler;
+
+	/**
+	 * @param fleet the fleet to run
+	 * @param resolver which breakers are members
+	 * @param storeDescription what the store is, for the log
+	 */
+	public CircuitBreakerFleetSync(CircuitBreakerFleet fleet, ResiliencePolicyResolver resolver,
+			String storeDescription) {
+		this.fleet = Objects.requireNonNull(fleet, "fleet must not be null");
+		this.resolver = Objects.requireNonNull(resolver, "resolver must not be null");
+		this.storeDescription = Objects.requireNonNull(storeDescription, "storeDescription must not be null");
+	}
+
+	/**
+	 * @return the fleet this runs
+	 */
+	public CircuitBreakerFleet fleet() {
+		return this.fleet;
+	}
+
+	/**
+	 * @return what the store is
+	 */
+	public String storeDescription() {
+		return this.storeDescription;
+	}
+
+	@Override
+	public void onCircuitBreakerAdded(CircuitBreaker circuitBreaker) {
+		if (this.resolver.resolve(circuitBreaker.name()).circuitBreakerFleet()) {
+			this.fleet.join(circuitBreaker);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Circuit breaker '" + circuitBreaker.name() + "' shares its outcomes through "
+						+ this.storeDescription);
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "resilience-fleet-sync");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long intervalMillis = this.fleet.syncInterval().toMillis();
+		executor.scheduleAtFixedRate(this::syncQuietly, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+		this.scheduler = executor;
+	}
+
+	private void syncQuietly() {
+		try {
+			this.fleet.sync();
+		}
+		catch (RuntimeException ex) {
+			// A scheduled task that throws is never run again; sync() logs the store's failures itself.
+			logger.error("Could not exchange the fleet's circuit breaker outcomes", ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		this.scheduler = null;
+		if (executor != null) {
+			executor.shutdown();
+			try {
+				// Let an exchange in progress finish rather than interrupt its connection.
+				executor.awaitTermination(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return ErrorBudgetFleet.PHASE;
+	}
+
+}
