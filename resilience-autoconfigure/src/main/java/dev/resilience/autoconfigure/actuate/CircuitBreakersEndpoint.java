@@ -191,6 +191,7 @@ public class CircuitBreakersEndpoint {
 	 * @param slowCallRate the percentage of slow calls, {@code null} without calls
 	 * @param tripped whether they reach the breaker's thresholds
 	 * @param trips how often the fleet's outcomes opened this instance's breaker
+	 * @param failedExchanges how many exchanges with the store failed
 	 * @param lastExchange when the last exchange with the store succeeded, {@code null}
 	 * before the first
 	 * @param lastFailure why the last exchange failed, {@code null} when it succeeded
@@ -198,7 +199,7 @@ public class CircuitBreakersEndpoint {
 	public record FleetDescriptor(long calls, long failedCalls, long slowCalls,
 			@JsonInclude(JsonInclude.Include.ALWAYS) Double failureRate,
 			@JsonInclude(JsonInclude.Include.ALWAYS) Double slowCallRate, boolean tripped, long trips,
-			@JsonInclude(JsonInclude.Include.ALWAYS) Instant lastExchange,
+			long failedExchanges, @JsonInclude(JsonInclude.Include.ALWAYS) Instant lastExchange,
 			@JsonInclude(JsonInclude.Include.ALWAYS) String lastFailure) {
 
 		static FleetDescriptor of(FleetView view) {
@@ -206,7 +207,7 @@ public class CircuitBreakersEndpoint {
 			boolean any = !window.isEmpty();
 			return new FleetDescriptor(window.calls(), window.failedCalls(), window.slowCalls(),
 					any ? window.failureRate() : null, any ? window.slowCallRate() : null, view.tripped(),
-					view.trips(), view.lastExchange(), view.lastFailure());
+					view.trips(), view.failedExchanges(), view.lastExchange(), view.lastFailure());
 		}
 
 	}

@@ -2,14 +2,18 @@ package dev.resilience.autoconfigure.circuitbreaker.fleet;
 
 import java.time.InstantSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 
 import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.autoconfigure.properties.ResilienceProperties;
@@ -27,7 +31,10 @@ import dev.resilience.core.circuitbreaker.fleet.InMemoryFleetOutcomeStore;
  * {@link InstantSource} bean when there is one (a {@code Clock} will do).
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
-				"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @Conditional(OnFleetBreakersCondition.class)
 public final class CircuitBreakerFleetAutoConfiguration {
 
@@ -54,6 +61,20 @@ public final class CircuitBreakerFleetAutoConfiguration {
 		FleetOutcomeStore chosen = store.getIfUnique();
 		return new CircuitBreakerFleetSync(fleet, resolver,
 				(chosen != null) ? chosen.toString() : "an in-memory store (this JVM only)");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CircuitBreakerFleetMeters circuitBreakerFleetMeters(CircuitBreakerFleet fleet,
+				ResiliencePolicyResolver resolver, MeterRegistry meterRegistry) {
+			return new CircuitBreakerFleetMeters(fleet, resolver, meterRegistry);
+		}
+
 	}
 
 }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -24,6 +26,7 @@ import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerState;
 import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
 import dev.resilience.core.circuitbreaker.fleet.FleetOutcomeStore;
+import dev.resilience.core.circuitbreaker.fleet.FleetStoreException;
 import dev.resilience.core.circuitbreaker.fleet.InMemoryFleetOutcomeStore;
 
 /**
@@ -74,7 +77,44 @@ class CircuitBreakerFleetAutoConfigurationTests {
 			CircuitBreakerDetailsDescriptor details = first.getBean(CircuitBreakersEndpoint.class)
 				.circuitBreaker("payments");
 			assertThat(details.fleet())
-				.isEqualTo(new FleetDescriptor(24, 24, 0, 100.0, 0.0, true, 1, NOW, null));
+				.isEqualTo(new FleetDescriptor(24, 24, 0, 100.0, 0.0, true, 1, 0, NOW, null));
+		}));
+	}
+
+	@Test
+	void metersCountTripsAndFailedExchanges() {
+		FleetOutcomeStore failing = (name, bucketMillis, bucket, added, buckets) -> {
+			throw new FleetStoreException("unreachable", null);
+		};
+		this.runner.withBean(SimpleMeterRegistry.class)
+			.withBean(FleetOutcomeStore.class, () -> failing)
+			.withPropertyValues("resilience.instances.payments.circuit-breaker.fleet=true")
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				fleet(context).sync();
+				fleet(context).sync();
+				assertThat(meters.get("resilience.circuitbreaker.fleet.exchange.failures")
+					.tag("name", "payments")
+					.functionCounter()
+					.count()).isEqualTo(2);
+				assertThat(meters.get("resilience.circuitbreaker.fleet.trips")
+					.tag("name", "payments")
+					.functionCounter()
+					.count()).isZero();
+				assertThat(meters.find("resilience.circuitbreaker.fleet.trips").tag("name", "inventory").meter())
+					.isNull();
+			});
+		ApplicationContextRunner metered = this.instance.withBean(SimpleMeterRegistry.class);
+		metered.run((first) -> metered.run((second) -> {
+			fail(first, "payments", 12);
+			fail(second, "payments", 12);
+			fleet(first).sync();
+			fleet(second).sync();
+			assertThat(second.getBean(MeterRegistry.class)
+				.get("resilience.circuitbreaker.fleet.trips")
+				.tag("name", "payments")
+				.functionCounter()
+				.count()).isEqualTo(1);
 		}));
 	}
 

@@ -229,7 +229,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			if (tripped && breaker.state() == CircuitBreakerState.CLOSED && breaker.trip()) {
 				trips++;
 			}
-			view = new FleetView(window, tripped, trips, clock.instant(), null);
+			view = new FleetView(window, tripped, trips, view.failedExchanges(), clock.instant(), null);
 		}
 
 		/** Counts to add and zeroes them; a count that raced ahead of its call waits for the next exchange. */
@@ -262,8 +262,8 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		}
 
 		private void failed(RuntimeException ex) {
-			view = new FleetView(view.window(), view.tripped(), view.trips(), view.lastExchange(),
-					String.valueOf(ex.getMessage()));
+			view = new FleetView(view.window(), view.tripped(), view.trips(), view.failedExchanges() + 1,
+					view.lastExchange(), String.valueOf(ex.getMessage()));
 			if (!failing) {
 				failing = true;
 				LOGGER.log(System.Logger.Level.WARNING, "Could not exchange the fleet's outcomes of circuit breaker '"

@@ -9,13 +9,14 @@ import java.time.Instant;
  * since this breaker last closed, as many as its sliding window covers
  * @param tripped whether those outcomes reach the breaker's thresholds
  * @param trips how often the fleet's outcomes opened this process's breaker
+ * @param failedExchanges how many exchanges with the store failed
  * @param lastExchange when the last exchange with the store succeeded, or {@code null}
  * @param lastFailure why the last exchange failed, or {@code null} when it succeeded
  */
-public record FleetView(OutcomeCounts window, boolean tripped, long trips, Instant lastExchange,
+public record FleetView(OutcomeCounts window, boolean tripped, long trips, long failedExchanges, Instant lastExchange,
 		String lastFailure) {
 
 	/** Before the first exchange. */
-	static final FleetView NONE = new FleetView(OutcomeCounts.EMPTY, false, 0, null, null);
+	static final FleetView NONE = new FleetView(OutcomeCounts.EMPTY, false, 0, 0, null, null);
 
 }

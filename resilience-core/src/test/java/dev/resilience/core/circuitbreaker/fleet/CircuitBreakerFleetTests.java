@@ -267,12 +267,14 @@ class CircuitBreakerFleetTests {
 		assertThat(exchanges).hasValue(1);
 		assertThat(fleet.view("payments").orElseThrow().lastFailure()).isEqualTo("store unreachable");
 		assertThat(fleet.view("payments").orElseThrow().lastExchange()).isNull();
+		assertThat(fleet.view("payments").orElseThrow().failedExchanges()).isEqualTo(1);
 		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
 		down.set(false);
 		breaker.acquirePermission().onSuccess(0);
 		fleet.sync();
 		FleetView view = fleet.view("payments").orElseThrow();
 		assertThat(view.lastFailure()).isNull();
+		assertThat(view.failedExchanges()).isEqualTo(1);
 		assertThat(view.lastExchange()).isEqualTo(clock.instant());
 		// The failed exchange's outcome is not sent again.
 		assertThat(view.window()).isEqualTo(new OutcomeCounts(1, 0, 0));
