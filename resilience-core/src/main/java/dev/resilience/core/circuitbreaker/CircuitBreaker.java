@@ -216,24 +216,27 @@ public final class CircuitBreaker {
 	}
 
 	/**
-	 * Opens a closed breaker as if its own window had just tripped: for the open period a
-	 * tripped window would give it (longer while the growth of a recent opening is
-	 * remembered), keeping the counts its window holds. Does nothing in any other state,
-	 * where probes or an operator decide. This is how outcomes seen elsewhere, by the same
-	 * dependency's breakers in other processes, open this one.
+	 * Opens the breaker on outcomes seen elsewhere, by the same dependency's breakers in
+	 * other processes. A closed breaker opens as if its own window had just tripped, for the
+	 * open period a tripped window would give it (longer while the growth of a recent
+	 * opening is remembered), keeping the counts its window holds. A half-open breaker opens
+	 * as if its probes had failed, for the next, longer period; the outcomes of probes still
+	 * running are not recorded. Does nothing in any other state: an open breaker keeps its
+	 * period, and an operator's state is left alone.
 	 * @return whether this call opened the breaker
 	 */
 	public boolean trip() {
 		State current = state.get();
-		if (!(current instanceof Closed)) {
+		if (!(current instanceof Closed) && !(current instanceof HalfOpen)) {
 			return false;
 		}
 		long now = ticker.read();
-		State open = new Open(now, current.openPeriodNanos(now), current.counts(), config.minimumCalls());
+		int trippedMinimumCalls = (current instanceof Closed) ? config.minimumCalls() : config.halfOpenCalls();
+		State open = new Open(now, current.openPeriodNanos(now), current.counts(), trippedMinimumCalls);
 		if (!state.compareAndSet(current, open)) {
 			return false; // an outcome or an operator moved it first
 		}
-		notifyTransition(CircuitBreakerState.CLOSED, CircuitBreakerState.OPEN);
+		notifyTransition(current.kind, CircuitBreakerState.OPEN);
 		return true;
 	}
 

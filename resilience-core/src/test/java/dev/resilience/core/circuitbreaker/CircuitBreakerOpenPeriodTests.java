@@ -332,17 +332,29 @@ class CircuitBreakerOpenPeriodTests {
 	}
 
 	@Test
-	void tripLeavesEveryStateButClosedAlone() {
+	void tripOpensAHalfOpenBreakerAsIfItsProbesHadFailed() {
 		CircuitBreaker breaker = breaker(config());
 		trip(breaker);
-		assertThat(breaker.trip()).isFalse();
-		assertThat(breaker.timeUntilHalfOpen()).isEqualTo(FIRST);
 		ticker.advance(FIRST);
 		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		CircuitBreaker.Permit probe = breaker.acquirePermission();
+		assertThat(breaker.trip()).isTrue();
+		assertThat(listener.transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN");
+		// The probe that was running ends after the state it was admitted by: not recorded.
+		probe.onSuccess(0);
+		assertOpenFor(breaker, FIRST.multipliedBy(2));
+	}
+
+	@Test
+	void tripLeavesOpenAndOperatorStatesAlone() {
+		CircuitBreaker breaker = breaker(config());
+		trip(breaker);
+		ticker.advance(FIRST.dividedBy(2));
 		assertThat(breaker.trip()).isFalse();
-		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		assertThat(breaker.timeUntilHalfOpen()).isEqualTo(FIRST.dividedBy(2));
 		breaker.transitionTo(CircuitBreakerState.FORCED_OPEN);
 		assertThat(breaker.trip()).isFalse();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.FORCED_OPEN);
 		breaker.transitionTo(CircuitBreakerState.DISABLED);
 		assertThat(breaker.trip()).isFalse();
 		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.DISABLED);

@@ -30,7 +30,10 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * <h2>What is shared, and what stays local</h2>
  * Only the opening. Each process still keeps its own breaker: its own window, its own open
  * period and growth, its own probes in half-open, which close it when they pass, and every
- * call is admitted or refused locally, without waiting for the store. An exchange happens
+ * call is admitted or refused locally, without waiting for the store. A half-open breaker
+ * also opens again, as if its probes had failed, when the fleet's calls since it went
+ * half-open trip: in a process that sees a call every few seconds its own probes would
+ * take most of a minute to decide, while the rest of the fleet's calls already tell. An exchange happens
  * every bucket ({@code syncInterval}), on a thread of the caller's choosing
  * ({@link #sync()}), never on a protected call's thread, which pays only for counting its
  * outcome.
@@ -41,8 +44,8 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * with a time window of {@code n} seconds, the buckets of the last {@code n} seconds. It
  * opens the breaker when those hold at least {@code minimumCalls} calls and the failure or
  * slow-call rate reaches its threshold, the breaker's own thresholds. Buckets that started
- * before the breaker last closed are left out: the failures that opened the breaker once
- * do not open it again after its probes passed.
+ * before the breaker last closed or went half-open are left out: the failures that opened
+ * the breaker once do not open it again after its probes passed, nor cut its probes short.
  * <h2>When the store fails</h2>
  * The breaker goes on deciding on its own outcomes; the exchange's outcomes may or may not
  * have been counted and are not sent again. {@link #view} tells the last failure.
@@ -132,14 +135,14 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	@Override
 	public void onStateTransition(String name, CircuitBreakerState from, CircuitBreakerState to) {
 		Member member = members.get(name);
-		if (member != null && to == CircuitBreakerState.CLOSED) {
+		if (member != null && (to == CircuitBreakerState.CLOSED || to == CircuitBreakerState.HALF_OPEN)) {
 			member.countFrom = clock.millis();
 		}
 	}
 
 	/**
-	 * Exchanges every member's outcomes with the store and opens the closed breakers whose
-	 * fleet's window trips. Meant to run every {@link #syncInterval()} on one thread; a
+	 * Exchanges every member's outcomes with the store and opens the closed and half-open
+	 * breakers whose fleet's window trips. Meant to run every {@link #syncInterval()} on one thread; a
 	 * failing store is logged and remembered in the views, never thrown.
 	 */
 	public void sync() {
@@ -226,7 +229,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			OutcomeCounts window = window(fleet, bucket);
 			boolean tripped = thresholds.exceeded(window.calls(), window.failedCalls(), window.slowCalls());
 			long trips = view.trips();
-			if (tripped && breaker.state() == CircuitBreakerState.CLOSED && breaker.trip()) {
+			if (tripped && breaker.trip()) {
 				trips++;
 			}
 			view = new FleetView(window, tripped, trips, view.failedExchanges(), clock.instant(), null);

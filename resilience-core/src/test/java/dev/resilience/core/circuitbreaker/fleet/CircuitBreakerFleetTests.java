@@ -194,6 +194,35 @@ class CircuitBreakerFleetTests {
 	}
 
 	@Test
+	void theFleetsCallsSinceABreakerWentHalfOpenOpenItAgain() {
+		Process quiet = new Process(config());
+		Process busy = new Process(config());
+		quiet.fail(10);
+		busy.fail(10);
+		quiet.fleet.sync();
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		ticker.advance(OPEN);
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		// The failures that opened it are older than its half-open state: they do not count.
+		quiet.fleet.sync();
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		// The busy process's breaker was tripped open too; its own window keeps failing calls
+		// once an operator closes it, and those reach the fleet's next bucket.
+		ticker.advance(SYNC);
+		busy.breaker.transitionTo(CircuitBreakerState.DISABLED);
+		busy.fail(25);
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		assertThat(quiet.view().window()).isEqualTo(new OutcomeCounts(25, 25, 0));
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		// As if its probes had failed: the next period is longer.
+		assertThat(quiet.breaker.timeUntilHalfOpen()).isEqualTo(OPEN.multipliedBy(3).dividedBy(2));
+		assertThat(quiet.view().trips()).isEqualTo(2);
+	}
+
+	@Test
 	void aCountWindowTakesTheNewestBucketsUntilItHoldsItsCalls() {
 		Process a = new Process(config());
 		Process quiet = new Process(config());
