@@ -54,11 +54,13 @@ public final class ClientFleet implements Request.Listener {
 		this.timeoutNanos = timeoutNanos;
 		this.layers = policy.layers();
 		this.clients = clients;
-		this.strategies = new RetryStrategy[processes][layers];
+		this.strategies = new RetryStrategy[processes][];
+		Policy.Deployment deployment = policy.deploy(loop);
 		for (int process = 0; process < processes; process++) {
-			RandomGenerator processRandom = random.split();
-			for (int layer = 0; layer < layers; layer++) {
-				strategies[process][layer] = policy.newStrategy(layer, loop, processRandom);
+			strategies[process] = deployment.newProcess(random.split());
+			if (strategies[process].length != layers) {
+				throw new IllegalStateException("a process of " + policy.name() + " must have " + layers
+						+ " strategies but had " + strategies[process].length);
 			}
 		}
 	}

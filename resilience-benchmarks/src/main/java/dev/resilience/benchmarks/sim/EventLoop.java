@@ -11,6 +11,9 @@ import dev.resilience.core.time.Ticker;
  * <p>
  * Events at the same instant fire in the order they were scheduled, so a run is fully
  * determined by its inputs and seed.
+ * <p>
+ * A periodic event ({@link #every}) is background work: it fires in time order with the
+ * others while they last, but does not keep {@link #runToCompletion()} going on its own.
  */
 public final class EventLoop implements Ticker {
 
@@ -21,6 +24,9 @@ public final class EventLoop implements Ticker {
 	private long sequence;
 
 	private long fired;
+
+	/** Pending events that are not background work. */
+	private long foreground;
 
 	/**
 	 * @return a loop whose clock reads zero
@@ -46,7 +52,35 @@ public final class EventLoop implements Ticker {
 		if (atNanos < now) {
 			throw new IllegalArgumentException("atNanos must be >= now (" + now + ") but was " + atNanos);
 		}
-		queue.add(new Scheduled(atNanos, sequence++, action));
+		schedule(atNanos, action, false);
+	}
+
+	/**
+	 * Runs {@code action} at {@code firstAtNanos} and every {@code periodNanos} after, as
+	 * background work: {@link #runToCompletion()} stops once only background events are
+	 * left, so a periodic task ends with the work it serves.
+	 * @param firstAtNanos the first time; must not be in the past
+	 * @param periodNanos the time between runs; must be positive
+	 * @param action what to do each time
+	 */
+	public void every(long firstAtNanos, long periodNanos, Runnable action) {
+		if (firstAtNanos < now) {
+			throw new IllegalArgumentException("firstAtNanos must be >= now (" + now + ") but was " + firstAtNanos);
+		}
+		if (periodNanos <= 0) {
+			throw new IllegalArgumentException("periodNanos must be > 0 but was " + periodNanos);
+		}
+		schedule(firstAtNanos, () -> {
+			action.run();
+			every(now + periodNanos, periodNanos, action);
+		}, true);
+	}
+
+	private void schedule(long atNanos, Runnable action, boolean background) {
+		queue.add(new Scheduled(atNanos, sequence++, action, background));
+		if (!background) {
+			foreground++;
+		}
 	}
 
 	/**
@@ -76,10 +110,10 @@ public final class EventLoop implements Ticker {
 	}
 
 	/**
-	 * Fires events until none is left.
+	 * Fires events until none is left but background events, which stay queued.
 	 */
 	public void runToCompletion() {
-		while (!queue.isEmpty()) {
+		while (foreground > 0) {
 			fireNext();
 		}
 	}
@@ -92,7 +126,7 @@ public final class EventLoop implements Ticker {
 	}
 
 	/**
-	 * @return how many events wait to fire
+	 * @return how many events wait to fire, background events included
 	 */
 	public int pendingEvents() {
 		return queue.size();
@@ -102,6 +136,9 @@ public final class EventLoop implements Ticker {
 		Scheduled next = queue.poll();
 		now = next.atNanos;
 		fired++;
+		if (!next.background) {
+			foreground--;
+		}
 		next.action.run();
 	}
 
@@ -113,10 +150,13 @@ public final class EventLoop implements Ticker {
 
 		final Runnable action;
 
-		Scheduled(long atNanos, long sequence, Runnable action) {
+		final boolean background;
+
+		Scheduled(long atNanos, long sequence, Runnable action, boolean background) {
 			this.atNanos = atNanos;
 			this.sequence = sequence;
 			this.action = action;
+			this.background = background;
 		}
 
 		@Override

@@ -12,6 +12,7 @@ import java.util.OptionalDouble;
 
 import dev.resilience.benchmarks.sim.ours.OurPolicies;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
 import dev.resilience.core.retry.RetryBudgetConfig;
 import dev.resilience.core.retry.RetryConfig;
 
@@ -73,12 +74,21 @@ final class FleetStudy {
 			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 5),
 			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 20));
 
+	/** The exchange intervals of the breakers that open on the fleet's outcomes: the default and a shorter one. */
+	static final List<Duration> FLEET_SYNCS = List.of(CircuitBreakerFleet.DEFAULT_SYNC_INTERVAL,
+			Duration.ofMillis(250));
+
 	/** The background failure rate at which the windows' false trips are compared. */
 	private static final double BACKGROUND_FAILURES = 0.1;
 
 	/** @return how the rows of the SPEC's breaker are labelled: the part of its name in brackets */
 	private static String formerLabel() {
-		String name = formerDefault().name();
+		return label(formerDefault());
+	}
+
+	/** @return the part of a policy's name in brackets: {@code fleet breaker, sync 1 s} */
+	static String label(Policy policy) {
+		String name = policy.name();
 		return name.substring(name.indexOf('(') + 1, name.lastIndexOf(')'));
 	}
 
@@ -128,6 +138,15 @@ final class FleetStudy {
 		return OurPolicies.of(OurPolicies.DEFAULT_FLOOR, FORMER_DEFAULT);
 	}
 
+	/** The defaults with breakers that also open on the fleet's outcomes, one policy per {@link #FLEET_SYNCS}. */
+	static List<Policy> fleetBreakers() {
+		List<Policy> policies = new ArrayList<>();
+		for (Duration sync : FLEET_SYNCS) {
+			policies.add(OurPolicies.fleetBreaker(sync));
+		}
+		return policies;
+	}
+
 	/** The defaults with an open period growing up to 30 s. */
 	static Policy longGrowth() {
 		return OurPolicies.of(OurPolicies.DEFAULT_FLOOR, LONG_GROWTH);
@@ -159,7 +178,10 @@ final class FleetStudy {
 				+ "; every breaker must record " + breakerDefaults.minimumCalls() + " attempts before it may open, "
 				+ number(breakerDefaults.minimumCalls() / perClient, 0) + " s of one client's requests without "
 				+ "retries, so it opens late, on stale windows. In a real deployment a process serves many "
-				+ "requests: with " + manyClientsRates() + ".");
+				+ "requests: with " + manyClientsRates() + ". A breaker can also open on the whole fleet's outcomes "
+				+ "(the core's `CircuitBreakerFleet`, the rows `fleet breaker, sync ...`, not a default): with "
+				+ String.format(Locale.ROOT, "%,d", PROCESSES[0]) + " processes " + fleetSummary(PROCESSES[0])
+				+ " (last finding).");
 		markdown.line();
 		CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
 		markdown.line("Each cell: recovery to 95% goodput after the trigger's end, then the peak load (attempts at "
@@ -181,6 +203,41 @@ final class FleetStudy {
 		}
 		outage.write();
 		writeFindings();
+	}
+
+	/**
+	 * @return {@code recovery after the 1 s trigger goes from 25.5 s with the defaults to 6.5 s
+	 * (sync 1 s) and 1.5 s (sync 0.25 s), ...}
+	 */
+	private String fleetSummary(int processes) {
+		List<String> parts = new ArrayList<>();
+		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
+			List<String> fleets = new ArrayList<>();
+			for (Policy fleet : fleetBreakers()) {
+				fleets.add(recovery(storm(scenario, fleet, processes).recoverySeconds()) + " (" + syncLabel(fleet)
+						+ ")");
+			}
+			parts.add("after the " + OurPolicies.seconds(scenario.slowdown().duration()) + " trigger goes from "
+					+ recovery(storm(scenario, defaults(), processes).recoverySeconds()) + " to "
+					+ StormReport.and(fleets));
+		}
+		return "recovery " + String.join(", ", parts) + "; the full-outage load from "
+				+ times(outage.load(defaults(), processes)) + " to " + fleetOutages(processes);
+	}
+
+	/** @return {@code 0.86x (sync 1 s) and 0.86x (sync 0.25 s)} */
+	private String fleetOutages(int processes) {
+		List<String> loads = new ArrayList<>();
+		for (Policy fleet : fleetBreakers()) {
+			loads.add(times(outage.load(fleet, processes)) + " (" + syncLabel(fleet) + ")");
+		}
+		return StormReport.and(loads);
+	}
+
+	/** @return {@code sync 1 s}: what tells a fleet breaker's rows apart */
+	private static String syncLabel(Policy fleet) {
+		String label = label(fleet);
+		return label.substring(label.indexOf("sync"));
 	}
 
 	/** @return {@code 20 or 10 caller processes each budget and breaker sees 20 or 40 requests/s} */
@@ -231,6 +288,9 @@ final class FleetStudy {
 		for (CircuitBreakerConfig breaker : new CircuitBreakerConfig[] { CircuitBreakerConfig.defaults(), null }) {
 			for (int floor : FLOORS) {
 				policies.add(OurPolicies.of(floor, breaker));
+				if (breaker != null && floor == OurPolicies.DEFAULT_FLOOR) {
+					policies.addAll(fleetBreakers());
+				}
 			}
 		}
 		for (CircuitBreakerConfig breaker : OPEN_VARIANTS) {
@@ -252,6 +312,7 @@ final class FleetStudy {
 		markdown.line(windowFinding());
 		markdown.line(floorWithoutBreakerFinding());
 		markdown.line(peakFinding());
+		markdown.line(fleetFinding());
 		markdown.line();
 	}
 
@@ -303,6 +364,19 @@ final class FleetStudy {
 					+ "but then such a process almost never retries a sporadic failure either, the very case the "
 					+ "floor exists for.");
 		}
+		List<String> shared = new ArrayList<>();
+		boolean lower = true;
+		for (Policy fleet : fleetBreakers()) {
+			shared.add(both(scenarios, fleet, tiniest, true) + " with `" + syncLabel(fleet) + "`");
+			for (StormScenario scenario : scenarios) {
+				lower &= storm(scenario, fleet, tiniest).peakAmplification() < storm(scenario, defaults, tiniest)
+					.peakAmplification();
+			}
+		}
+		text.append(lower ? " Breakers that open on the fleet's outcomes refuse more of those retries: the peaks are "
+				: " With breakers that open on the fleet's outcomes the peaks are ")
+			.append(StormReport.and(shared))
+			.append(" (last finding).");
 		return text.toString();
 	}
 
@@ -604,6 +678,134 @@ final class FleetStudy {
 				+ "1 + ratio while its floor is suspended.";
 	}
 
+	private String fleetFinding() {
+		Policy defaults = defaults();
+		List<Policy> fleets = fleetBreakers();
+		CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
+		int tiniest = PROCESSES[0];
+		double perProcess = shortTrigger.ratePerSecond() / tiniest;
+		List<String> counts = new ArrayList<>();
+		for (int processes : PROCESSES) {
+			counts.add(String.format(Locale.ROOT, "%,d", processes));
+		}
+		boolean smallestMost = true;
+		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
+			double most = seconds(storm(scenario, defaults, tiniest)) - seconds(storm(scenario, fleets.get(0), tiniest));
+			for (int processes : PROCESSES) {
+				smallestMost &= seconds(storm(scenario, defaults, processes))
+						- seconds(storm(scenario, fleets.get(0), processes)) <= most;
+			}
+		}
+		StringBuilder text = new StringBuilder("- **Breakers that open on the fleet's outcomes"
+				+ (smallestMost ? " help most where the processes are smallest" : "") + "** (not a default: the "
+				+ "core's `CircuitBreakerFleet`, one store for all processes, rows `fleet breaker, sync ...`). Each "
+				+ "process keeps its own budget and breaker and adds its breaker's outcomes to the store at every "
+				+ "exchange; a closed breaker opens when the fleet's recent outcomes reach its own thresholds, up to "
+				+ "two exchange intervals after they happened (its process's exchange, then this one's; modelling "
+				+ "notes). Recovery / peak at " + StormReport.and(counts) + " processes:");
+		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
+			text.append(" after the ").append(OurPolicies.seconds(scenario.slowdown().duration())).append(" trigger");
+			for (Policy fleet : fleets) {
+				text.append(", `").append(syncLabel(fleet)).append("` ").append(cells(fleet, scenario));
+			}
+			text.append(", the defaults ").append(cells(defaults, scenario)).append(';');
+		}
+		text.append(" full-outage load");
+		for (Policy fleet : fleets) {
+			text.append(", `").append(syncLabel(fleet)).append("` ").append(outageCells(fleet));
+		}
+		text.append(", the defaults ").append(outageCells(defaults)).append('.');
+		int probes = breaker.halfOpenCalls();
+		StormResult longest = storm(longTrigger, fleets.get(0), tiniest);
+		text.append(" Only the opening is shared: a breaker the fleet opened goes half-open after its own open "
+				+ "period and closes or opens again on its own ")
+			.append(probes)
+			.append(" probes, which a process of ")
+			.append(number(perProcess, 1))
+			.append(" requests/s takes ")
+			.append(number(probes / perProcess, 1))
+			.append(" s to send on average, while the fleet cannot open a half-open breaker (`trip()` opens only a "
+					+ "closed one). So with ")
+			.append(String.format(Locale.ROOT, "%,d", tiniest))
+			.append(" processes the full outage still sends ")
+			.append(fleetOutages(tiniest))
+			.append(" against the defaults' ")
+			.append(times(outage.load(defaults, tiniest)))
+			.append(", and the half-open breakers let their processes' traffic through to the origin while it is "
+					+ "slow and while its queue drains");
+		if (meetsRecovery(longest)) {
+			text.append(", although the fleet recovers within the target after the ")
+				.append(OurPolicies.seconds(longTrigger.slowdown().duration()))
+				.append(" trigger.");
+		}
+		else {
+			text.append(": after the ")
+				.append(OurPolicies.seconds(longTrigger.slowdown().duration()))
+				.append(" trigger the fleet takes ")
+				.append(recovery(longest.recoverySeconds()))
+				.append(" to recover (`")
+				.append(syncLabel(fleets.get(0)))
+				.append("`). Ending a half-open state on the probes of the whole fleet would be a change to the "
+						+ "core, not measured here.");
+		}
+		text.append(' ').append(worseThanDefaults(fleets));
+		return text.toString();
+	}
+
+	/** @return {@code 6.5 s / 1.74x, 2.7 s / 1.39x, ...}: recovery and peak at each of {@link #PROCESSES} */
+	private String cells(Policy policy, StormScenario scenario) {
+		List<String> cells = new ArrayList<>();
+		for (int processes : PROCESSES) {
+			StormResult result = storm(scenario, policy, processes);
+			cells.add(recovery(result.recoverySeconds()) + " / " + times(result.peakAmplification()));
+		}
+		return String.join(", ", cells);
+	}
+
+	/** @return {@code 0.86x, 0.30x, ...}: full-outage loads at each of {@link #PROCESSES} */
+	private String outageCells(Policy policy) {
+		List<String> cells = new ArrayList<>();
+		for (int processes : PROCESSES) {
+			cells.add(times(outage.load(policy, processes)));
+		}
+		return String.join(", ", cells);
+	}
+
+	/** @return the cells, as the tables show them, where sharing the opening did worse than the defaults */
+	private String worseThanDefaults(List<Policy> fleets) {
+		Policy defaults = defaults();
+		List<String> worse = new ArrayList<>();
+		for (Policy fleet : fleets) {
+			for (int processes : PROCESSES) {
+				String where = "`" + syncLabel(fleet) + "` at " + processes(processes);
+				for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
+					String trigger = OurPolicies.seconds(scenario.slowdown().duration()) + " trigger";
+					StormResult shared = storm(scenario, fleet, processes);
+					StormResult own = storm(scenario, defaults, processes);
+					String sharedRecovery = recovery(shared.recoverySeconds());
+					String ownRecovery = recovery(own.recoverySeconds());
+					if (seconds(shared) > seconds(own) && !sharedRecovery.equals(ownRecovery)) {
+						worse.add(where + ", " + trigger + ": recovery " + sharedRecovery + " against " + ownRecovery);
+					}
+					if (shared.peakAmplification() > own.peakAmplification()
+							&& !times(shared.peakAmplification()).equals(times(own.peakAmplification()))) {
+						worse.add(where + ", " + trigger + ": peak " + times(shared.peakAmplification()) + " against "
+								+ times(own.peakAmplification()));
+					}
+				}
+				double sharedLoad = outage.load(fleet, processes);
+				double ownLoad = outage.load(defaults, processes);
+				if (sharedLoad > ownLoad && !times(sharedLoad).equals(times(ownLoad))) {
+					worse.add(where + ", full outage: " + times(sharedLoad) + " against " + times(ownLoad));
+				}
+			}
+		}
+		if (worse.isEmpty()) {
+			return "In no cell is it slower, nor its peak or full-outage load higher, than the defaults'.";
+		}
+		return "Where it does worse than the defaults: " + String.join("; ", worse) + ".";
+	}
+
 	/**
 	 * @return the open period in force {@code elapsed} after a breaker first opened, if
 	 * every round of probes until then failed, to a tenth of a second
@@ -755,7 +957,8 @@ final class FleetStudy {
 				+ " in a full outage, back to 95% goodput within " + number(TARGET_RECOVERY_SECONDS, 0)
 				+ " s of the trigger's end, never metastable, in set-ups where naive retries stay collapsed. The "
 				+ "rows marked `" + formerLabel() + "` are the same with the SPEC's "
-				+ "breaker, for comparison; they are not the defaults.");
+				+ "breaker, for comparison, and those marked `fleet breaker, sync ...` the defaults with breakers "
+				+ "that also open on the whole fleet's outcomes (section 4); neither is the defaults.");
 		markdown.line();
 		StringBuilder header = new StringBuilder("| target |");
 		StringBuilder rule = new StringBuilder("|---|");
@@ -769,8 +972,15 @@ final class FleetStudy {
 		Policy former = formerDefault();
 		Policy budgetOnly = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, null);
 		String formerName = formerLabel();
-		for (Object[] row : new Object[][] { { "defaults", defaults }, { formerName, former },
-				{ "budget alone, no breaker", budgetOnly } }) {
+		List<Object[]> compared = new ArrayList<>();
+		compared.add(new Object[] { "defaults", defaults });
+		for (Policy fleet : fleetBreakers()) {
+			compared.add(new Object[] { label(fleet), fleet });
+		}
+		compared.add(new Object[] { formerName, former });
+		List<Object[]> outageRows = new ArrayList<>(compared);
+		outageRows.add(new Object[] { "budget alone, no breaker", budgetOnly });
+		for (Object[] row : outageRows) {
 			Policy policy = (Policy) row[1];
 			StringBuilder line = new StringBuilder(
 					"| full outage <= " + times(TARGET_AMPLIFICATION) + " (" + row[0] + ") |");
@@ -781,7 +991,7 @@ final class FleetStudy {
 		}
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			long trigger = scenario.slowdown().duration().toSeconds();
-			for (Object[] named : new Object[][] { { "defaults", defaults }, { formerName, former } }) {
+			for (Object[] named : compared) {
 				StringBuilder row = new StringBuilder("| " + trigger + " s trigger: recovery <= "
 						+ number(TARGET_RECOVERY_SECONDS, 0) + " s, never metastable (" + named[0] + ") |");
 				for (int processes : TARGET_PROCESSES) {
@@ -845,6 +1055,14 @@ final class FleetStudy {
 			.append(" with `")
 			.append(formerName)
 			.append("` (1 s and 10 s trigger).");
+		List<String> fleetCells = new ArrayList<>();
+		for (Policy fleet : fleetBreakers()) {
+			fleetCells.add(targetCellsMet(fleet) + (fleetCells.isEmpty() ? " of the " + cells + " cells" : "")
+					+ " with `" + label(fleet) + "`" + missedAt(fleet));
+		}
+		closing.append(" With breakers that open on the fleet's outcomes it is met in ")
+			.append(StormReport.and(fleetCells))
+			.append('.');
 		double defaultsOutage = outage.load(defaults, 1000);
 		double formerOutage = outage.load(former, 1000);
 		if (defaultsOutage > TARGET_AMPLIFICATION && formerOutage <= TARGET_AMPLIFICATION) {
@@ -859,6 +1077,37 @@ final class FleetStudy {
 		}
 		markdown.line(closing.toString());
 		markdown.line();
+	}
+
+	/** @return how many of the targets' storm cells a policy meets the recovery target in */
+	private int targetCellsMet(Policy policy) {
+		int met = 0;
+		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
+			for (int processes : TARGET_PROCESSES) {
+				if (meetsRecovery(storm(scenario, policy, processes))) {
+					met++;
+				}
+			}
+		}
+		return met;
+	}
+
+	/** @return {@code  (missed at 1,000 and 100 processes after the 1 s trigger, ...)}, or nothing */
+	private String missedAt(Policy policy) {
+		List<String> parts = new ArrayList<>();
+		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
+			List<Integer> missed = new ArrayList<>();
+			for (int processes : TARGET_PROCESSES) {
+				if (!meetsRecovery(storm(scenario, policy, processes))) {
+					missed.add(processes);
+				}
+			}
+			if (!missed.isEmpty()) {
+				parts.add("at " + list(missed) + " processes after the "
+						+ OurPolicies.seconds(scenario.slowdown().duration()) + " trigger");
+			}
+		}
+		return parts.isEmpty() ? "" : " (missed " + String.join(", ", parts) + ")";
 	}
 
 	private static boolean meetsRecovery(StormResult result) {

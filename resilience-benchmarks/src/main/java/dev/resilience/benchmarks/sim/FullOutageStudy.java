@@ -166,6 +166,9 @@ final class FullOutageStudy {
 		for (CircuitBreakerConfig breaker : new CircuitBreakerConfig[] { null, CircuitBreakerConfig.defaults() }) {
 			for (int floor : FleetStudy.FLOORS) {
 				policies.add(OurPolicies.of(floor, breaker));
+				if (breaker != null && floor == OurPolicies.DEFAULT_FLOOR) {
+					policies.addAll(FleetStudy.fleetBreakers());
+				}
 			}
 		}
 		for (CircuitBreakerConfig breaker : FleetStudy.OPEN_VARIANTS) {

@@ -357,7 +357,8 @@ public final class StormReport {
 				+ OurPolicies.openPeriodDescription(CircuitBreakerConfig.defaults()) + ". The last rows are **not "
 				+ "the defaults**: `" + OurPolicies.openPeriodName(FleetStudy.FORMER_DEFAULT) + "`, the SPEC's "
 				+ "breaker before its open period grew, and `" + OurPolicies.openPeriodName(FleetStudy.LONG_GROWTH)
-				+ "`, the defaults' growth up to a longer maximum; section 4 compares more.");
+				+ "`, the defaults' growth up to a longer maximum; section 4 compares more, breakers that open on "
+				+ "the whole fleet's outcomes among them.");
 		markdown.line();
 		markdown.line("| policy | peak load | mean load | goodput during | goodput after | recovery | metastable |"
 				+ " wasted work | goodput, last 10 s |");
@@ -539,6 +540,16 @@ public final class StormReport {
 				+ "slow-call threshold (" + OurPolicies.seconds(slowCall) + ") "
 				+ ((slowCall.compareTo(timeout) > 0) ? "never fires in these runs, whose attempts end by their "
 						+ OurPolicies.seconds(timeout) + " time-out." : "also counts attempts as slow."));
+		Duration sync = FleetStudy.FLEET_SYNCS.get(0);
+		markdown.line("- **Fleet-shared opening** (rows `fleet breaker, sync ...`). Each run has one "
+				+ "`InMemoryFleetOutcomeStore` for all its processes, made afresh for the run; each process has its "
+				+ "own `CircuitBreakerFleet` on the simulation's clock (in milliseconds), which hears its breaker's "
+				+ "outcomes as its listener and calls `sync()` every sync interval (" + OurPolicies.seconds(sync)
+				+ " by default, the bucket length too), starting at a phase of the interval drawn from the "
+				+ "process's random stream, so the processes do not exchange in step. The store answers at once "
+				+ "and never fails: no latency or outage of the store is modelled. What a process counted reaches "
+				+ "the store at its next exchange and the other processes at theirs, so an outcome is up to two "
+				+ "intervals old when it helps open another process's breaker. The processes' clocks agree exactly.");
 		markdown.line("- **Open periods run in step.** The processes' breakers see the same origin, so a slowdown trips "
 				+ "them at nearly the same time; their open periods start together and, while their probes fail, "
 				+ "grow together. Recovery after a slowdown therefore depends on how much of the period in force is "
@@ -573,6 +584,7 @@ public final class StormReport {
 		markdown.line("|---|---|");
 		List<Policy> policies = new ArrayList<>(Policies.all());
 		policies.addAll(libraryRows());
+		policies.addAll(FleetStudy.fleetBreakers());
 		for (Policy policy : policies) {
 			markdown.line("| " + policy.name() + " | " + policy.description() + " |");
 		}

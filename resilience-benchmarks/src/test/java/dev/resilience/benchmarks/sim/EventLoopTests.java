@@ -55,6 +55,20 @@ class EventLoopTests {
 	}
 
 	@Test
+	void backgroundEventsFireInTimeOrderButDoNotKeepTheLoopRunning() {
+		EventLoop loop = EventLoop.create();
+		List<String> seen = new ArrayList<>();
+		loop.every(5, 10, () -> seen.add("tick " + loop.read()));
+		loop.at(20, () -> seen.add("event 20"));
+		loop.at(30, () -> seen.add("event 30"));
+		loop.runToCompletion();
+		assertThat(seen).containsExactly("tick 5", "tick 15", "event 20", "tick 25", "event 30");
+		assertThat(loop.pendingEvents()).isEqualTo(1);
+		loop.runUntil(50);
+		assertThat(seen).endsWith("tick 35", "tick 45");
+	}
+
+	@Test
 	void refusesAnEventInThePast() {
 		EventLoop loop = EventLoop.create();
 		loop.runUntil(100);

@@ -2,14 +2,21 @@ package dev.resilience.benchmarks.sim.ours;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
+import dev.resilience.benchmarks.sim.EventLoop;
 import dev.resilience.benchmarks.sim.Policy;
 import dev.resilience.benchmarks.sim.RetryStrategy;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.circuitbreaker.SlidingWindowType;
+import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
+import dev.resilience.core.circuitbreaker.fleet.FleetOutcomeStore;
+import dev.resilience.core.circuitbreaker.fleet.InMemoryFleetOutcomeStore;
 import dev.resilience.core.retry.NestedRetryMode;
 import dev.resilience.core.retry.RetryBudgetConfig;
 import dev.resilience.core.retry.RetryConfig;
@@ -18,8 +25,8 @@ import dev.resilience.core.time.Ticker;
 /**
  * The library's policies for the simulator: its defaults, variants of the retry budget's
  * per-second floor and of the breaker's open period, three nested layers with
- * {@code nested: innermost}, and the budget shaped like a plain token bucket for the
- * validation. Each process of a fleet gets its
+ * {@code nested: innermost}, breakers that open on the fleet's outcomes, and the budget
+ * shaped like a plain token bucket for the validation. Each process of a fleet gets its
  * own {@link OurRetryStrategy} per layer, so one budget and one breaker per process and
  * layer, as the library keeps one of each per instance name in a process.
  */
@@ -225,6 +232,78 @@ public final class OurPolicies {
 				"3 nested layers of the library, 4 attempts each, nested: innermost, defaults otherwise "
 						+ "(budget and breaker at every layer)",
 				3, retry, CircuitBreakerConfig.defaults());
+	}
+
+	/**
+	 * The library's defaults with circuit breakers that also open on the fleet's outcomes.
+	 * Each run gets one {@link InMemoryFleetOutcomeStore} shared by all its processes; each
+	 * process one {@link CircuitBreakerFleet} on the simulation's clock, with its breaker as
+	 * a member, exchanging with the store every {@code syncInterval}. The processes do not
+	 * exchange in step: each starts at a phase of the interval drawn from its own random
+	 * stream. The store answers at once, so what one process adds is seen by every other at
+	 * its next exchange.
+	 * @param syncInterval the fleet's bucket length and exchange interval
+	 * @return that policy, one layer
+	 */
+	public static Policy fleetBreaker(Duration syncInterval) {
+		RetryConfig retry = RetryConfig.defaults().toBuilder().budget(budget(DEFAULT_FLOOR)).build();
+		CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
+		long intervalNanos = syncInterval.toNanos();
+		String name = "ours (fleet breaker, sync " + seconds(syncInterval) + ")";
+		String description = "library defaults, and each process's breaker also opened by the whole fleet's "
+				+ "outcomes: one CircuitBreakerFleet per process exchanging with one store shared by all "
+				+ "processes every " + seconds(syncInterval) + ", at a phase of its own";
+		return new Policy() {
+
+			@Override
+			public String name() {
+				return name;
+			}
+
+			@Override
+			public String description() {
+				return description;
+			}
+
+			@Override
+			public RetryStrategy newStrategy(int layer, Ticker ticker, RandomGenerator random) {
+				throw new UnsupportedOperationException(name + " shares a store between the processes of a run: "
+						+ "deploy it");
+			}
+
+			@Override
+			public Deployment deploy(EventLoop loop) {
+				// Made per run: a store kept in the policy would carry one run's outcomes into the next.
+				FleetOutcomeStore store = new InMemoryFleetOutcomeStore();
+				InstantSource clock = millis(loop);
+				return (random) -> {
+					CircuitBreakerFleet fleet = CircuitBreakerFleet.create(store, clock, syncInterval);
+					CircuitBreaker processBreaker = CircuitBreaker.of(OurRetryStrategy.breakerName(0), breaker, loop,
+							fleet);
+					fleet.join(processBreaker);
+					loop.every(loop.read() + random.nextLong(intervalNanos), intervalNanos, fleet::sync);
+					return new RetryStrategy[] { new OurRetryStrategy(retry, processBreaker, 0, 1, loop, random) };
+				};
+			}
+
+		};
+	}
+
+	/** @return the simulation's clock in epoch milliseconds, as the fleet keys its buckets */
+	private static InstantSource millis(Ticker ticker) {
+		return new InstantSource() {
+
+			@Override
+			public Instant instant() {
+				return Instant.ofEpochMilli(millis());
+			}
+
+			@Override
+			public long millis() {
+				return ticker.read() / 1_000_000;
+			}
+
+		};
 	}
 
 	/**

@@ -64,12 +64,21 @@ final class OurRetryStrategy implements RetryStrategy {
 
 	OurRetryStrategy(RetryConfig config, CircuitBreakerConfig breakerConfig, int layer, int layers, Ticker ticker,
 			RandomGenerator random) {
+		this(config, (breakerConfig != null) ? CircuitBreaker.of(breakerName(layer), breakerConfig, ticker,
+				CircuitBreakerListener.NOOP) : null, layer, layers, ticker, random);
+	}
+
+	/**
+	 * @param breaker this layer's breaker, made by the caller (to give it a listener), or
+	 * {@code null} for none; it must read {@code ticker}
+	 */
+	OurRetryStrategy(RetryConfig config, CircuitBreaker breaker, int layer, int layers, Ticker ticker,
+			RandomGenerator random) {
 		this.config = config;
 		this.backoff = Backoff.of(config);
 		this.budget = config.budget().enabled() ? RetryBudget.of(config.budget(), ticker, config.maxAttempts() - 1)
 				: null;
-		this.breaker = (breakerConfig != null)
-				? CircuitBreaker.of("layer-" + layer, breakerConfig, ticker, CircuitBreakerListener.NOOP) : null;
+		this.breaker = breaker;
 		this.retries = switch (config.nested()) {
 			case INNERMOST -> layer == layers - 1;
 			case OUTERMOST -> layer == 0;
@@ -77,6 +86,14 @@ final class OurRetryStrategy implements RetryStrategy {
 		};
 		this.random = random;
 		this.ticker = ticker;
+	}
+
+	/**
+	 * @return the name of a layer's breaker, the same in every process, as the library
+	 * names a breaker after its instance
+	 */
+	static String breakerName(int layer) {
+		return "layer-" + layer;
 	}
 
 	@Override

@@ -16,11 +16,15 @@ import dev.resilience.benchmarks.sim.Policy;
 import dev.resilience.benchmarks.sim.Recorder;
 import dev.resilience.benchmarks.sim.Recorder.Series;
 import dev.resilience.benchmarks.sim.RetryStrategy;
+import dev.resilience.benchmarks.sim.StormResult;
+import dev.resilience.benchmarks.sim.StormScenario;
+import dev.resilience.benchmarks.sim.StormSimulation;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.retry.RetryConfig;
 import dev.resilience.core.time.ManualTicker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -31,6 +35,10 @@ class OurPoliciesTests {
 	private static final long SECOND = 1_000_000_000L;
 
 	private static final Duration THIRTY_SECONDS = Duration.ofSeconds(30);
+
+	/** The report's 10 s storm, 1,000 single-client processes, cut short to keep the suite fast. */
+	private static final StormScenario TEN_SECOND_STORM = StormScenario.postMortem(Duration.ofSeconds(10))
+		.withDuration(Duration.ofSeconds(30));
 
 	@ParameterizedTest
 	@ValueSource(doubles = { 0.5, 0.7, 0.9, 1.0 })
@@ -128,6 +136,60 @@ class OurPoliciesTests {
 	}
 
 	@Test
+	void aFleetBreakerGivesTheSameRunForTheSameSeed() {
+		StormResult first = StormSimulation.run(TEN_SECOND_STORM, OurPolicies.fleetBreaker(Duration.ofSeconds(1)), 11);
+		StormResult second = StormSimulation.run(TEN_SECOND_STORM, OurPolicies.fleetBreaker(Duration.ofSeconds(1)),
+				11);
+		assertSameRun(second, first);
+	}
+
+	@Test
+	void aFleetBreakerPolicyCarriesNoOutcomesFromOneRunToTheNext() {
+		Policy reused = OurPolicies.fleetBreaker(Duration.ofSeconds(1));
+		// A short full outage leaves a store with failures in the buckets of the storm's first
+		// seconds, before its trigger: a store kept in the policy would open its breakers early.
+		BrookerValidation.run(reused, 1.0, 1000, 1000, 400, Duration.ofSeconds(5), 7);
+		StormResult afterOutage = StormSimulation.run(TEN_SECOND_STORM, reused, 11);
+		StormResult fresh = StormSimulation.run(TEN_SECOND_STORM, OurPolicies.fleetBreaker(Duration.ofSeconds(1)),
+				11);
+		assertSameRun(afterOutage, fresh);
+	}
+
+	@Test
+	void breakersOpenedByTheFleetRefuseTheStormOfTinyProcessesThatTheirOwnWindowsLetThrough() {
+		// 1,000 processes of 0.4 requests/s: a breaker of its own needs 20 calls, most of a
+		// minute of its process's traffic, before it may open.
+		StormResult own = StormSimulation.run(TEN_SECOND_STORM, OurPolicies.defaults(), 11);
+		StormResult shared = StormSimulation.run(TEN_SECOND_STORM, OurPolicies.fleetBreaker(Duration.ofSeconds(1)),
+				11);
+		long from = 10 * SECOND;
+		long to = 20 * SECOND;
+		Recorder ownRecorder = own.recorder();
+		Recorder sharedRecorder = shared.recorder();
+		assertThat(ownRecorder.sum(Series.REJECTED, from, to)).isLessThan(ownRecorder.sum(Series.OFFERED, from, to) / 10);
+		assertThat(sharedRecorder.sum(Series.REJECTED, from, to))
+			.isGreaterThan(sharedRecorder.sum(Series.OFFERED, from, to) / 4);
+		assertThat(sharedRecorder.sum(Series.ORIGIN_ATTEMPTS, from, to))
+			.isLessThan(ownRecorder.sum(Series.ORIGIN_ATTEMPTS, from, to) * 3 / 4);
+		assertThat(shared.peakAmplification()).isLessThan(own.peakAmplification() * 3 / 4);
+	}
+
+	@Test
+	void aFleetBreakerPolicyIsOnlyDeployed() {
+		assertThatExceptionOfType(UnsupportedOperationException.class)
+			.isThrownBy(() -> OurPolicies.fleetBreaker(Duration.ofSeconds(1))
+				.newStrategy(0, ManualTicker.create(), new SplittableRandom(1)));
+	}
+
+	private static void assertSameRun(StormResult actual, StormResult expected) {
+		for (Series series : Series.values()) {
+			assertThat(actual.recorder().buckets(series)).as(series.name())
+				.containsExactly(expected.recorder().buckets(series));
+		}
+		assertThat(actual.events()).isEqualTo(expected.events());
+	}
+
+	@Test
 	void namesSayWhatDiffersFromTheDefaults() {
 		assertThat(OurPolicies.defaults().name()).isEqualTo("ours (defaults)");
 		assertThat(OurPolicies.of(0, null).name()).isEqualTo("ours (floor 0, no breaker)");
@@ -138,6 +200,8 @@ class OurPoliciesTests {
 			.name()).isEqualTo("ours (floor 10, open 0.5 s x2 to 60 s)");
 		assertThat(OurPolicies.defaults().description())
 			.contains("open 1 s, then x1.5 after each failed round of probes, up to 2 s");
+		assertThat(OurPolicies.fleetBreaker(Duration.ofMillis(250)).name())
+			.isEqualTo("ours (fleet breaker, sync 0.25 s)");
 	}
 
 	@Test
