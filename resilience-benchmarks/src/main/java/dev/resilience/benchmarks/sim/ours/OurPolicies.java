@@ -246,10 +246,20 @@ public final class OurPolicies {
 	 * @return that policy, one layer
 	 */
 	public static Policy fleetBreaker(Duration syncInterval) {
+		return fleetBreaker(syncInterval, CircuitBreakerConfig.defaults(), "");
+	}
+
+	/**
+	 * @param syncInterval how often each process exchanges its breaker's outcomes
+	 * @param breaker the breaker's settings
+	 * @param variant what differs from the defaults, for the name; empty for nothing
+	 * @return the library's retry defaults with that breaker, opened on the fleet's outcomes
+	 */
+	public static Policy fleetBreaker(Duration syncInterval, CircuitBreakerConfig breaker, String variant) {
 		RetryConfig retry = RetryConfig.defaults().toBuilder().budget(budget(DEFAULT_FLOOR)).build();
-		CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
 		long intervalNanos = syncInterval.toNanos();
-		String name = "ours (fleet breaker, sync " + seconds(syncInterval) + ")";
+		String name = "ours (fleet breaker, sync " + seconds(syncInterval) + (variant.isEmpty() ? "" : ", " + variant)
+				+ ")";
 		String description = "library defaults, and each process's breaker also opened by the whole fleet's "
 				+ "outcomes: one CircuitBreakerFleet per process exchanging with one store shared by all "
 				+ "processes every " + seconds(syncInterval) + ", at a phase of its own";

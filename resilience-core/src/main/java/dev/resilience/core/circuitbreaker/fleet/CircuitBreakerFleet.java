@@ -2,7 +2,9 @@ package dev.resilience.core.circuitbreaker.fleet;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +40,10 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * ({@link #sync()}), never on a protected call's thread, which pays only for counting its
  * outcome.
  * <h2>The fleet's window</h2>
- * The fleet's outcomes are read in buckets of {@code syncInterval}. For a breaker with a
+ * The fleet's outcomes are counted in buckets of {@code syncInterval}, each outcome in the
+ * bucket its call started in: a call that times out counts where it began, so the calls
+ * since an instant are exactly those that started after it (an outcome of a call that
+ * started more than the window's reach before it ended is not counted). For a breaker with a
  * count window of {@code n} calls the decision takes the newest buckets, newest first,
  * until they hold at least {@code n} calls, within the last {@link #COUNT_WINDOW_HORIZON};
  * with a time window of {@code n} seconds, the buckets of the last {@code n} seconds. It
@@ -128,7 +133,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	public void onCall(String name, CallOutcome outcome, long durationNanos) {
 		Member member = members.get(name);
 		if (member != null) {
-			member.record(outcome);
+			member.record(outcome, durationNanos);
 		}
 	}
 
@@ -163,11 +168,11 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		/** For a count window, the calls it holds; 0 for a time window. */
 		private final long windowCalls;
 
-		private final LongAdder calls = new LongAdder();
-
-		private final LongAdder failed = new LongAdder();
-
-		private final LongAdder slow = new LongAdder();
+		/**
+		 * This process's outcomes not yet sent, by the bucket their calls started in; an
+		 * entry is emptied by each exchange and removed once no exchange can send it.
+		 */
+		private final ConcurrentMap<Long, Tally> unsent = new ConcurrentHashMap<>();
 
 		/** Buckets that start before this instant (epoch millis) are not counted. */
 		private volatile long countFrom = Long.MIN_VALUE;
@@ -192,27 +197,22 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			this.buckets = (int) Math.max(1, Math.min(3600, (horizonMillis + bucketMillis - 1) / bucketMillis));
 		}
 
-		void record(CallOutcome outcome) {
-			switch (outcome) {
-				case FAILURE -> failed.increment();
-				case SLOW_SUCCESS -> slow.increment();
-				case SLOW_FAILURE -> {
-					failed.increment();
-					slow.increment();
-				}
-				case SUCCESS -> {
-				}
-				default -> {
-					return; // refused or ignored: not an outcome of the dependency
-				}
+		void record(CallOutcome outcome, long durationNanos) {
+			if (outcome == CallOutcome.NOT_PERMITTED || outcome == CallOutcome.IGNORED) {
+				return; // not an outcome of the dependency
 			}
-			calls.increment();
+			long startedBucket = Math.floorDiv(clock.millis() - durationNanos / 1_000_000, bucketMillis);
+			Tally tally = unsent.get(startedBucket);
+			if (tally == null) {
+				tally = unsent.computeIfAbsent(startedBucket, (key) -> new Tally());
+			}
+			tally.add(outcome);
 		}
 
 		void sync() {
 			long now = clock.millis();
 			long bucket = Math.floorDiv(now, bucketMillis);
-			OutcomeCounts added = takeAdded();
+			List<OutcomeCounts> added = takeUnsent(bucket);
 			List<OutcomeCounts> fleet;
 			try {
 				fleet = store.exchange(breaker.name(), bucketMillis, bucket, added, buckets);
@@ -235,20 +235,26 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			view = new FleetView(window, tripped, trips, view.failedExchanges(), clock.instant(), null);
 		}
 
-		/** Counts to add and zeroes them; a count that raced ahead of its call waits for the next exchange. */
-		private OutcomeCounts takeAdded() {
-			long c = calls.sumThenReset();
-			long f = failed.sumThenReset();
-			long s = slow.sumThenReset();
-			if (f > c) {
-				failed.add(f - c);
-				f = c;
+		/**
+		 * @return the unsent outcomes of the buckets an exchange reads, oldest first, zeroed
+		 * here; outcomes of calls that started before those buckets are dropped
+		 */
+		private List<OutcomeCounts> takeUnsent(long bucket) {
+			long oldest = bucket - buckets + 1;
+			OutcomeCounts[] added = new OutcomeCounts[buckets];
+			Arrays.fill(added, OutcomeCounts.EMPTY);
+			for (Map.Entry<Long, Tally> entry : unsent.entrySet()) {
+				long started = entry.getKey();
+				if (started < oldest) {
+					// No exchange reads it any more; a call still counting into it is lost.
+					unsent.remove(started);
+				}
+				else if (started <= bucket) {
+					added[(int) (started - oldest)] = entry.getValue().take();
+				}
+				// A bucket after this one (the clock went back): sent by a later exchange.
 			}
-			if (s > c) {
-				slow.add(s - c);
-				s = c;
-			}
-			return new OutcomeCounts(c, f, s);
+			return Arrays.asList(added);
 		}
 
 		private OutcomeCounts window(List<OutcomeCounts> fleet, long bucket) {
@@ -272,6 +278,44 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 				LOGGER.log(System.Logger.Level.WARNING, "Could not exchange the fleet's outcomes of circuit breaker '"
 						+ breaker.name() + "'; it decides on this process's outcomes until the store answers", ex);
 			}
+		}
+
+	}
+
+	/** One bucket's outcomes of this process, counted by the calls' threads. */
+	private static final class Tally {
+
+		private final LongAdder calls = new LongAdder();
+
+		private final LongAdder failed = new LongAdder();
+
+		private final LongAdder slow = new LongAdder();
+
+		void add(CallOutcome outcome) {
+			// The kind first, the call last: an exchange that reads between them sees a
+			// failure or slow call without its call, and keeps it for the next one.
+			if (outcome == CallOutcome.FAILURE || outcome == CallOutcome.SLOW_FAILURE) {
+				failed.increment();
+			}
+			if (outcome == CallOutcome.SLOW_SUCCESS || outcome == CallOutcome.SLOW_FAILURE) {
+				slow.increment();
+			}
+			calls.increment();
+		}
+
+		OutcomeCounts take() {
+			long c = calls.sumThenReset();
+			long f = failed.sumThenReset();
+			long s = slow.sumThenReset();
+			if (f > c) {
+				failed.add(f - c);
+				f = c;
+			}
+			if (s > c) {
+				slow.add(s - c);
+				s = c;
+			}
+			return new OutcomeCounts(c, f, s);
 		}
 
 	}

@@ -21,19 +21,21 @@ import java.util.List;
 public interface FleetOutcomeStore {
 
 	/**
-	 * Adds one process's outcomes to a bucket and reads the fleet's totals of the latest
-	 * buckets, in one exchange with the store.
+	 * Adds one process's outcomes to the latest buckets and reads the fleet's totals of
+	 * those buckets, in one exchange with the store.
 	 * @param breakerName the breaker's name
 	 * @param bucketMillis the bucket length in milliseconds
 	 * @param bucket the index of the current bucket (epoch milliseconds / bucket length)
-	 * @param added this process's outcomes since its last exchange; may be empty
+	 * @param added this process's outcomes since its last exchange, by the bucket their
+	 * calls started in: exactly {@code buckets} counts, oldest first, the last one for
+	 * {@code bucket}; most are {@link OutcomeCounts#EMPTY}, which adds nothing
 	 * @param buckets how many buckets to read, ending with {@code bucket}; the store keeps a
 	 * bucket at least as long as an exchange with this count can read it
-	 * @return exactly {@code buckets} counts, oldest first, the last one the current bucket
+	 * @return exactly {@code buckets} counts, oldest first, the last one the current bucket,
 	 * with {@code added} included; a bucket nobody added to is {@link OutcomeCounts#EMPTY}
 	 * @throws FleetStoreException when the store cannot be reached or fails
 	 */
-	List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, OutcomeCounts added,
+	List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, List<OutcomeCounts> added,
 			int buckets);
 
 }

@@ -19,7 +19,7 @@ public final class InMemoryFleetOutcomeStore implements FleetOutcomeStore {
 	private final ConcurrentMap<Key, Series> series = new ConcurrentHashMap<>();
 
 	@Override
-	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, OutcomeCounts added,
+	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, List<OutcomeCounts> added,
 			int buckets) {
 		Objects.requireNonNull(breakerName, "breakerName must not be null");
 		Objects.requireNonNull(added, "added must not be null");
@@ -28,6 +28,10 @@ public final class InMemoryFleetOutcomeStore implements FleetOutcomeStore {
 		}
 		if (buckets <= 0) {
 			throw new IllegalArgumentException("buckets must be > 0 but was " + buckets);
+		}
+		if (added.size() != buckets) {
+			throw new IllegalArgumentException(
+					"added must hold one count per bucket (" + buckets + ") but held " + added.size());
 		}
 		return series.computeIfAbsent(new Key(breakerName, bucketMillis), (key) -> new Series())
 			.exchange(bucket, added, buckets);
@@ -42,9 +46,12 @@ public final class InMemoryFleetOutcomeStore implements FleetOutcomeStore {
 
 		private int longestRead;
 
-		synchronized List<OutcomeCounts> exchange(long bucket, OutcomeCounts added, int count) {
-			if (!added.isEmpty()) {
-				buckets.merge(bucket, added, OutcomeCounts::plus);
+		synchronized List<OutcomeCounts> exchange(long bucket, List<OutcomeCounts> added, int count) {
+			for (int i = 0; i < count; i++) {
+				OutcomeCounts counts = added.get(i);
+				if (!counts.isEmpty()) {
+					buckets.merge(bucket - count + 1 + i, counts, OutcomeCounts::plus);
+				}
 			}
 			longestRead = Math.max(longestRead, count);
 			Iterator<Map.Entry<Long, OutcomeCounts>> old = buckets.headMap(bucket - longestRead, true)

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -153,7 +154,7 @@ class CircuitBreakerFleetTests {
 		a.succeed(1);
 		a.fleet.sync();
 		long bucket = Math.floorDiv(clock.millis(), SYNC.toMillis());
-		assertThat(store.exchange("payments", SYNC.toMillis(), bucket, OutcomeCounts.EMPTY, 1))
+		assertThat(store.exchange("payments", SYNC.toMillis(), bucket, List.of(OutcomeCounts.EMPTY), 1))
 			.containsExactly(new OutcomeCounts(1, 0, 0));
 		assertThat(a.fleet.isMember("inventory")).isFalse();
 		assertThat(a.fleet.view("inventory")).isEmpty();
@@ -220,6 +221,35 @@ class CircuitBreakerFleetTests {
 		// As if its probes had failed: the next period is longer.
 		assertThat(quiet.breaker.timeUntilHalfOpen()).isEqualTo(OPEN.multipliedBy(3).dividedBy(2));
 		assertThat(quiet.view().trips()).isEqualTo(2);
+	}
+
+	@Test
+	void aCallCountsInTheBucketItStartedIn() {
+		Process quiet = new Process(config());
+		Process busy = new Process(config());
+		busy.breaker.transitionTo(CircuitBreakerState.DISABLED);
+		quiet.fail(10);
+		busy.fail(10);
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		ticker.advance(OPEN);
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		ticker.advance(SYNC.multipliedBy(2));
+		// Time-outs of calls that started before the quiet breaker went half-open.
+		for (int i = 0; i < 25; i++) {
+			busy.breaker.acquirePermission().onError(Duration.ofSeconds(3).toNanos(), new IOException("timed out"));
+		}
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		assertThat(quiet.view().window()).isEqualTo(OutcomeCounts.EMPTY);
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		// Calls that started after it: they count.
+		busy.fail(25);
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		assertThat(quiet.view().window()).isEqualTo(new OutcomeCounts(25, 25, 0));
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
 	}
 
 	@Test
@@ -315,7 +345,7 @@ class CircuitBreakerFleetTests {
 			.withMessageContaining("syncInterval must be at least 1ms");
 		assertThatIllegalArgumentException().isThrownBy(() -> new OutcomeCounts(2, 3, 0))
 			.withMessageContaining("failedCalls must be in [0, calls (2)] but was 3");
-		assertThatIllegalArgumentException().isThrownBy(() -> store.exchange("x", 0, 1, OutcomeCounts.EMPTY, 1))
+		assertThatIllegalArgumentException().isThrownBy(() -> store.exchange("x", 0, 1, List.of(OutcomeCounts.EMPTY), 1))
 			.withMessageContaining("bucketMillis must be > 0");
 	}
 
@@ -367,8 +397,14 @@ class CircuitBreakerFleetTests {
 		}
 		fleet.sync();
 		long total = (long) threads * callsPerThread;
-		assertThat(fleet.view("payments").orElseThrow().window())
-			.isEqualTo(new OutcomeCounts(total, total / 2, total / 2));
+		// The slow calls started 2 s before they ended: they count two buckets back.
+		OutcomeCounts stored = OutcomeCounts.EMPTY;
+		long bucket = Math.floorDiv(clock.millis(), SYNC.toMillis());
+		for (OutcomeCounts counts : store.exchange("payments", SYNC.toMillis(), bucket,
+				Collections.nCopies(5, OutcomeCounts.EMPTY), 5)) {
+			stored = stored.plus(counts);
+		}
+		assertThat(stored).isEqualTo(new OutcomeCounts(total, total / 2, total / 2));
 	}
 
 }
