@@ -1,0 +1,197 @@
+package dev.resilience.autoconfigure.circuitbreaker.fleet;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+
+import dev.resilience.core.circuitbreaker.fleet.FleetOutcomeStore;
+import dev.resilience.core.circuitbreaker.fleet.FleetStoreException;
+import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
+
+/**
+ * Adds up the fleet's circuit breaker outcomes in Redis. One hash per bucket, with the
+ * fields {@code calls}, {@code failed} and {@code slow}, under
+ * {@code <prefix>{<breakerName>}:<bucketMillis>:<bucket>}: the braces keep a breaker's
+ * keys in one cluster slot, which the script needs.
+ * <p>
+ * An exchange is one Lua script, which Redis runs atomically: it adds to the current
+ * bucket with {@code HINCRBY} when there is something to add, and reads the requested
+ * buckets with {@code HMGET}. An addition sets the bucket's expiry to
+ * {@code (buckets + 2) x bucketMillis}, unless it already has a longer one, so a bucket
+ * lives as long as the longest exchange that added to it can read it, and then vanishes
+ * without housekeeping. An exchange that adds nothing writes nothing.
+ */
+public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
+
+	/** The key prefix used unless another is given. */
+	public static final String DEFAULT_KEY_PREFIX = "resilience:fleet:";
+
+	/**
+	 * KEYS = the buckets to read, oldest first, the last one the current bucket; ARGV[1..3]
+	 * = calls, failed and slow calls to add, ARGV[4] = the time to live of an added bucket
+	 * in milliseconds. Returns calls, failed, slow of every bucket in KEYS order, nil where
+	 * a bucket or field is missing.
+	 */
+	private static final Script EXCHANGE = new Script("""
+			local current = KEYS[#KEYS]
+			if tonumber(ARGV[1]) > 0 then
+			  redis.call('HINCRBY', current, 'calls', ARGV[1])
+			  redis.call('HINCRBY', current, 'failed', ARGV[2])
+			  redis.call('HINCRBY', current, 'slow', ARGV[3])
+			  if redis.call('PTTL', current) < tonumber(ARGV[4]) then
+			    redis.call('PEXPIRE', current, ARGV[4])
+			  end
+			end
+			local counts = {}
+			for i = 1, #KEYS do
+			  local fields = redis.call('HMGET', KEYS[i], 'calls', 'failed', 'slow')
+			  counts[#counts + 1] = fields[1]
+			  counts[#counts + 1] = fields[2]
+			  counts[#counts + 1] = fields[3]
+			end
+			return counts
+			""");
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final String keyPrefix;
+
+	private RedisFleetOutcomeStore(RedisConnectionFactory connectionFactory, String keyPrefix) {
+		this.connectionFactory = connectionFactory;
+		this.keyPrefix = keyPrefix;
+	}
+
+	/**
+	 * @param connectionFactory how to reach Redis
+	 * @return a store under the default key prefix
+	 */
+	public static RedisFleetOutcomeStore create(RedisConnectionFactory connectionFactory) {
+		return create(connectionFactory, DEFAULT_KEY_PREFIX);
+	}
+
+	/**
+	 * @param connectionFactory how to reach Redis
+	 * @param keyPrefix the start of every key
+	 * @return a store under that prefix
+	 */
+	public static RedisFleetOutcomeStore create(RedisConnectionFactory connectionFactory, String keyPrefix) {
+		Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
+		Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+		return new RedisFleetOutcomeStore(connectionFactory, keyPrefix);
+	}
+
+	/**
+	 * @return the start of every key
+	 */
+	public String keyPrefix() {
+		return this.keyPrefix;
+	}
+
+	@Override
+	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, OutcomeCounts added,
+			int buckets) {
+		ExchangeArguments.check(breakerName, bucketMillis, added, buckets);
+		byte[][] keysAndArgs = new byte[buckets + 4][];
+		for (int i = 0; i < buckets; i++) {
+			keysAndArgs[i] = utf8(bucketKey(breakerName, bucketMillis, bucket - buckets + 1 + i));
+		}
+		keysAndArgs[buckets] = utf8(Long.toString(added.calls()));
+		keysAndArgs[buckets + 1] = utf8(Long.toString(added.failedCalls()));
+		keysAndArgs[buckets + 2] = utf8(Long.toString(added.slowCalls()));
+		keysAndArgs[buckets + 3] = utf8(Long.toString(ExchangeArguments.retentionMillis(bucketMillis, buckets)));
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return counts(run(connection, keysAndArgs, buckets), buckets);
+		}
+		catch (RuntimeException ex) {
+			throw new FleetStoreException("The Redis fleet outcome store failed to exchange the outcomes of breaker '"
+					+ breakerName + "': " + ex.getMessage(), ex);
+		}
+	}
+
+	private static List<OutcomeCounts> counts(List<Object> reply, int buckets) {
+		if (reply == null || reply.size() != 3 * buckets) {
+			throw new IllegalStateException("the script answered " + ((reply != null) ? reply.size() : "no")
+					+ " values for " + buckets + " buckets");
+		}
+		List<OutcomeCounts> counts = new ArrayList<>(buckets);
+		for (int i = 0; i < reply.size(); i += 3) {
+			long calls = number(reply.get(i));
+			counts.add((calls == 0) ? OutcomeCounts.EMPTY
+					: new OutcomeCounts(calls, number(reply.get(i + 1)), number(reply.get(i + 2))));
+		}
+		return counts;
+	}
+
+	private static long number(Object value) {
+		if (value == null) {
+			return 0;
+		}
+		if (value instanceof byte[] bytes) {
+			return Long.parseLong(new String(bytes, StandardCharsets.US_ASCII));
+		}
+		return ((Number) value).longValue();
+	}
+
+	private String bucketKey(String breakerName, long bucketMillis, long bucket) {
+		return this.keyPrefix + "{" + breakerName + "}:" + bucketMillis + ":" + bucket;
+	}
+
+	private static List<Object> run(RedisConnection connection, byte[][] keysAndArgs, int keys) {
+		try {
+			return connection.scriptingCommands().evalSha(EXCHANGE.sha1, ReturnType.MULTI, keys, keysAndArgs);
+		}
+		catch (RuntimeException ex) {
+			if (!isNoScript(ex)) {
+				throw ex;
+			}
+			// First use on this server (or after SCRIPT FLUSH): send the script itself.
+			return connection.scriptingCommands().eval(EXCHANGE.source, ReturnType.MULTI, keys, keysAndArgs);
+		}
+	}
+
+	private static boolean isNoScript(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Override
+	public String toString() {
+		return "RedisFleetOutcomeStore[" + this.keyPrefix + "]";
+	}
+
+	/** A Lua script and its SHA-1, by which Redis caches it. */
+	private static final class Script {
+
+		private final byte[] source;
+
+		private final String sha1;
+
+		Script(String source) {
+			this.source = utf8(source);
+			try {
+				this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(this.source));
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("SHA-1 is required of every Java runtime", ex);
+			}
+		}
+
+	}
+
+}
