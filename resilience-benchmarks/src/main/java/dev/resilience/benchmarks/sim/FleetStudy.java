@@ -138,12 +138,17 @@ final class FleetStudy {
 		return OurPolicies.of(OurPolicies.DEFAULT_FLOOR, FORMER_DEFAULT);
 	}
 
-	/** The defaults with breakers that also open on the fleet's outcomes, one policy per {@link #FLEET_SYNCS}. */
+	/**
+	 * The defaults with breakers that also open on the fleet's outcomes: one policy per
+	 * {@link #FLEET_SYNCS}, and the shorter interval with one probe in half-open.
+	 */
 	static List<Policy> fleetBreakers() {
 		List<Policy> policies = new ArrayList<>();
 		for (Duration sync : FLEET_SYNCS) {
 			policies.add(OurPolicies.fleetBreaker(sync));
 		}
+		policies.add(OurPolicies.fleetBreaker(FLEET_SYNCS.get(FLEET_SYNCS.size() - 1),
+				CircuitBreakerConfig.defaults().toBuilder().halfOpenCalls(1).build(), "1 half-open call"));
 		return policies;
 	}
 
@@ -716,38 +721,30 @@ final class FleetStudy {
 		}
 		text.append(", the defaults ").append(outageCells(defaults)).append('.');
 		int probes = breaker.halfOpenCalls();
-		StormResult longest = storm(longTrigger, fleets.get(0), tiniest);
-		text.append(" Only the opening is shared: a breaker the fleet opened goes half-open after its own open "
-				+ "period and closes or opens again on its own ")
-			.append(probes)
-			.append(" probes, which a process of ")
+		Policy oneProbe = fleets.get(fleets.size() - 1);
+		text.append(" The fleet opens a half-open breaker again too, when the fleet's calls since it went half-open "
+				+ "trip (its probes would take a process of ")
 			.append(number(perProcess, 1))
-			.append(" requests/s takes ")
+			.append(" requests/s ")
 			.append(number(probes / perProcess, 1))
-			.append(" s to send on average, while the fleet cannot open a half-open breaker (`trip()` opens only a "
-					+ "closed one). So with ")
+			.append(" s to send), and every outcome counts in the bucket its call started in, so the time-outs of "
+					+ "calls from before a state change do not count after it. What it does not share is the "
+					+ "probing: every process still probes on its own at the end of each of its open periods, so ")
 			.append(String.format(Locale.ROOT, "%,d", tiniest))
-			.append(" processes the full outage still sends ")
-			.append(fleetOutages(tiniest))
-			.append(" against the defaults' ")
-			.append(times(outage.load(defaults, tiniest)))
-			.append(", and the half-open breakers let their processes' traffic through to the origin while it is "
-					+ "slow and while its queue drains");
-		if (meetsRecovery(longest)) {
-			text.append(", although the fleet recovers within the target after the ")
-				.append(OurPolicies.seconds(longTrigger.slowdown().duration()))
-				.append(" trigger.");
-		}
-		else {
-			text.append(": after the ")
-				.append(OurPolicies.seconds(longTrigger.slowdown().duration()))
-				.append(" trigger the fleet takes ")
-				.append(recovery(longest.recoverySeconds()))
-				.append(" to recover (`")
-				.append(syncLabel(fleets.get(0)))
-				.append("`). Ending a half-open state on the probes of the whole fleet would be a change to the "
-						+ "core, not measured here.");
-		}
+			.append(" processes send the slow origin a round of probes each every few seconds, a backlog it must "
+					+ "drain after the slowdown: after the ")
+			.append(OurPolicies.seconds(longTrigger.slowdown().duration()))
+			.append(" trigger `")
+			.append(syncLabel(fleets.get(0)))
+			.append("` recovers in ")
+			.append(recovery(storm(longTrigger, fleets.get(0), tiniest).recoverySeconds()))
+			.append(" and `")
+			.append(syncLabel(oneProbe))
+			.append("`, whose rounds are one probe each, in ")
+			.append(recovery(storm(longTrigger, oneProbe, tiniest).recoverySeconds()))
+			.append(" (the defaults: ")
+			.append(recovery(storm(longTrigger, defaults, tiniest).recoverySeconds()))
+			.append(").");
 		text.append(' ').append(worseThanDefaults(fleets));
 		return text.toString();
 	}

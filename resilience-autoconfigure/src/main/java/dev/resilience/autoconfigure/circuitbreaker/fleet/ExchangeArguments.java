@@ -1,5 +1,6 @@
 package dev.resilience.autoconfigure.circuitbreaker.fleet;
 
+import java.util.List;
 import java.util.Objects;
 
 import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
@@ -13,7 +14,7 @@ final class ExchangeArguments {
 	private ExchangeArguments() {
 	}
 
-	static void check(String breakerName, long bucketMillis, OutcomeCounts added, int buckets) {
+	static void check(String breakerName, long bucketMillis, List<OutcomeCounts> added, int buckets) {
 		Objects.requireNonNull(breakerName, "breakerName must not be null");
 		Objects.requireNonNull(added, "added must not be null");
 		if (bucketMillis <= 0) {
@@ -21,6 +22,10 @@ final class ExchangeArguments {
 		}
 		if (buckets <= 0) {
 			throw new IllegalArgumentException("buckets must be > 0 but was " + buckets);
+		}
+		if (added.size() != buckets) {
+			throw new IllegalArgumentException(
+					"added must hold one count per bucket (" + buckets + ") but held " + added.size());
 		}
 	}
 

@@ -36,7 +36,7 @@ import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
  * One row per bucket of the whole fleet, not per process, so the table stays as small as
  * the number of breakers times the buckets kept.
  * <p>
- * An exchange that adds something adds to the current bucket's row in one atomic upsert
+ * An exchange adds to the row of each bucket it has something for in one atomic upsert
  * ({@code ON CONFLICT ... DO UPDATE} on PostgreSQL, {@code ON DUPLICATE KEY UPDATE} on
  * MySQL and MariaDB, an update-or-insert on H2), then reads the requested buckets in one
  * {@code SELECT}; an exchange that adds nothing only reads. An addition keeps its row
@@ -119,7 +119,7 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 	}
 
 	@Override
-	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, OutcomeCounts added,
+	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, List<OutcomeCounts> added,
 			int buckets) {
 		ExchangeArguments.check(breakerName, bucketMillis, added, buckets);
 		JdbcStatements sql = statements();
@@ -129,12 +129,19 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 				// The pool hands connections back to the next user as it found them.
 				connection.setAutoCommit(true);
 			}
-			if (!added.isEmpty()) {
-				long expiresAt = saturatedAdd(bucketStart, ExchangeArguments.retentionMillis(bucketMillis, buckets));
-				sql.add(connection, breakerName, bucketMillis, bucket, added, expiresAt);
+			boolean adds = false;
+			for (int i = 0; i < buckets; i++) {
+				OutcomeCounts counts = added.get(i);
+				if (!counts.isEmpty()) {
+					long addedBucket = bucket - buckets + 1 + i;
+					long expiresAt = saturatedAdd(saturatedMultiply(addedBucket, bucketMillis),
+							ExchangeArguments.retentionMillis(bucketMillis, buckets));
+					sql.add(connection, breakerName, bucketMillis, addedBucket, counts, expiresAt);
+					adds = true;
+				}
 			}
 			List<OutcomeCounts> counts = read(connection, sql, breakerName, bucketMillis, bucket, buckets);
-			if (!added.isEmpty() && isCleanupDue(bucketStart)) {
+			if (adds && isCleanupDue(bucketStart)) {
 				deleteExpiredQuietly(connection, sql, bucketStart);
 			}
 			return counts;

@@ -22,9 +22,9 @@ import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
  * {@code <prefix>{<breakerName>}:<bucketMillis>:<bucket>}: the braces keep a breaker's
  * keys in one cluster slot, which the script needs.
  * <p>
- * An exchange is one Lua script, which Redis runs atomically: it adds to the current
- * bucket with {@code HINCRBY} when there is something to add, and reads the requested
- * buckets with {@code HMGET}. An addition sets the bucket's expiry to
+ * An exchange is one Lua script, which Redis runs atomically: it adds to each bucket it
+ * has something for with {@code HINCRBY}, and reads the requested buckets with
+ * {@code HMGET}. An addition sets the bucket's expiry to
  * {@code (buckets + 2) x bucketMillis}, unless it already has a longer one, so a bucket
  * lives as long as the longest exchange that added to it can read it, and then vanishes
  * without housekeeping. An exchange that adds nothing writes nothing.
@@ -35,19 +35,21 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 	public static final String DEFAULT_KEY_PREFIX = "resilience:fleet:";
 
 	/**
-	 * KEYS = the buckets to read, oldest first, the last one the current bucket; ARGV[1..3]
-	 * = calls, failed and slow calls to add, ARGV[4] = the time to live of an added bucket
-	 * in milliseconds. Returns calls, failed, slow of every bucket in KEYS order, nil where
-	 * a bucket or field is missing.
+	 * KEYS = the buckets to read, oldest first, the last one the current bucket; ARGV[1] =
+	 * the time to live of an added bucket in milliseconds, then calls, failed and slow calls
+	 * to add to each bucket in KEYS order. Returns calls, failed, slow of every bucket in
+	 * KEYS order, nil where a bucket or field is missing.
 	 */
 	private static final Script EXCHANGE = new Script("""
-			local current = KEYS[#KEYS]
-			if tonumber(ARGV[1]) > 0 then
-			  redis.call('HINCRBY', current, 'calls', ARGV[1])
-			  redis.call('HINCRBY', current, 'failed', ARGV[2])
-			  redis.call('HINCRBY', current, 'slow', ARGV[3])
-			  if redis.call('PTTL', current) < tonumber(ARGV[4]) then
-			    redis.call('PEXPIRE', current, ARGV[4])
+			for i = 1, #KEYS do
+			  local calls = tonumber(ARGV[3 * i - 1])
+			  if calls > 0 then
+			    redis.call('HINCRBY', KEYS[i], 'calls', calls)
+			    redis.call('HINCRBY', KEYS[i], 'failed', ARGV[3 * i])
+			    redis.call('HINCRBY', KEYS[i], 'slow', ARGV[3 * i + 1])
+			    if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[1]) then
+			      redis.call('PEXPIRE', KEYS[i], ARGV[1])
+			    end
 			  end
 			end
 			local counts = {}
@@ -96,17 +98,18 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 	}
 
 	@Override
-	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, OutcomeCounts added,
+	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, List<OutcomeCounts> added,
 			int buckets) {
 		ExchangeArguments.check(breakerName, bucketMillis, added, buckets);
-		byte[][] keysAndArgs = new byte[buckets + 4][];
+		byte[][] keysAndArgs = new byte[4 * buckets + 1][];
+		keysAndArgs[buckets] = utf8(Long.toString(ExchangeArguments.retentionMillis(bucketMillis, buckets)));
 		for (int i = 0; i < buckets; i++) {
 			keysAndArgs[i] = utf8(bucketKey(breakerName, bucketMillis, bucket - buckets + 1 + i));
+			OutcomeCounts counts = added.get(i);
+			keysAndArgs[buckets + 1 + 3 * i] = utf8(Long.toString(counts.calls()));
+			keysAndArgs[buckets + 2 + 3 * i] = utf8(Long.toString(counts.failedCalls()));
+			keysAndArgs[buckets + 3 + 3 * i] = utf8(Long.toString(counts.slowCalls()));
 		}
-		keysAndArgs[buckets] = utf8(Long.toString(added.calls()));
-		keysAndArgs[buckets + 1] = utf8(Long.toString(added.failedCalls()));
-		keysAndArgs[buckets + 2] = utf8(Long.toString(added.slowCalls()));
-		keysAndArgs[buckets + 3] = utf8(Long.toString(ExchangeArguments.retentionMillis(bucketMillis, buckets)));
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			return counts(run(connection, keysAndArgs, buckets), buckets);
 		}

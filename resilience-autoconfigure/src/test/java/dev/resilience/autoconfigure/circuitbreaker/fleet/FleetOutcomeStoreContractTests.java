@@ -18,6 +18,8 @@ import dev.resilience.core.circuitbreaker.fleet.FleetOutcomeStore;
 import dev.resilience.core.circuitbreaker.fleet.FleetStoreException;
 import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
 
+import static dev.resilience.autoconfigure.circuitbreaker.fleet.Exchanges.exchangeLatest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -57,34 +59,50 @@ abstract class FleetOutcomeStoreContractTests {
 	@Test
 	void returnsTheRequestedBucketsOldestFirstWithTheAdditionIncluded() {
 		FleetOutcomeStore store = store();
-		store.exchange(this.breaker, BUCKET_MILLIS, this.now - 2, counts(10, 1, 2), 4);
-		store.exchange(this.breaker, BUCKET_MILLIS, this.now - 1, counts(20, 2, 0), 4);
-		store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(5, 5, 5), 4);
+		exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now - 2, counts(10, 1, 2), 4);
+		exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now - 1, counts(20, 2, 0), 4);
+		exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(5, 5, 5), 4);
 
-		List<OutcomeCounts> read = store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(3, 1, 0), 4);
+		List<OutcomeCounts> read = exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(3, 1, 0), 4);
 
 		assertThat(read).containsExactly(OutcomeCounts.EMPTY, counts(10, 1, 2), counts(20, 2, 0), counts(8, 6, 5));
 	}
 
 	@Test
-	void addsUpTheAdditionsOfEveryProcess() {
-		store().exchange(this.breaker, BUCKET_MILLIS, this.now, counts(10, 1, 0), 2);
-		anotherProcess().exchange(this.breaker, BUCKET_MILLIS, this.now, counts(7, 0, 3), 2);
+	void addsToEveryBucketItIsGivenCountsFor() {
+		FleetOutcomeStore store = store();
+		store.exchange(this.breaker, BUCKET_MILLIS, this.now,
+				List.of(counts(2, 2, 0), OutcomeCounts.EMPTY, counts(1, 0, 1)), 3);
+		// A later exchange adds to buckets that have ended: calls count where they started.
+		List<OutcomeCounts> read = anotherProcess().exchange(this.breaker, BUCKET_MILLIS, this.now + 1,
+				List.of(OutcomeCounts.EMPTY, OutcomeCounts.EMPTY, counts(4, 1, 0), counts(3, 0, 0)), 4);
 
-		assertThat(store().exchange(this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 2))
+		assertThat(read).containsExactly(counts(2, 2, 0), OutcomeCounts.EMPTY, counts(5, 1, 1), counts(3, 0, 0));
+		assertThat(storedBuckets(this.breaker)).isEqualTo(3);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> store.exchange(this.breaker, BUCKET_MILLIS, this.now, List.of(OutcomeCounts.EMPTY), 2))
+			.withMessageContaining("added must hold one count per bucket (2) but held 1");
+	}
+
+	@Test
+	void addsUpTheAdditionsOfEveryProcess() {
+		exchangeLatest(store(), this.breaker, BUCKET_MILLIS, this.now, counts(10, 1, 0), 2);
+		exchangeLatest(anotherProcess(), this.breaker, BUCKET_MILLIS, this.now, counts(7, 0, 3), 2);
+
+		assertThat(exchangeLatest(store(), this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 2))
 			.containsExactly(OutcomeCounts.EMPTY, counts(17, 1, 3));
 	}
 
 	@Test
 	void anEmptyAdditionReadsWithoutWriting() {
 		FleetOutcomeStore store = store();
-		assertThat(store.exchange(this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 3))
+		assertThat(exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 3))
 			.containsExactly(OutcomeCounts.EMPTY, OutcomeCounts.EMPTY, OutcomeCounts.EMPTY);
 		assertThat(storedBuckets(this.breaker)).isZero();
 
-		anotherProcess().exchange(this.breaker, BUCKET_MILLIS, this.now - 1, counts(4, 2, 1), 3);
+		exchangeLatest(anotherProcess(), this.breaker, BUCKET_MILLIS, this.now - 1, counts(4, 2, 1), 3);
 
-		assertThat(store.exchange(this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 3))
+		assertThat(exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 3))
 			.containsExactly(OutcomeCounts.EMPTY, counts(4, 2, 1), OutcomeCounts.EMPTY);
 		assertThat(storedBuckets(this.breaker)).isOne();
 	}
@@ -94,29 +112,29 @@ abstract class FleetOutcomeStoreContractTests {
 		FleetOutcomeStore store = store();
 		// The same moment in buckets twice as long.
 		long longBucket = this.now / 2;
-		store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 1, 0), 1);
-		store.exchange(this.breaker, 2 * BUCKET_MILLIS, longBucket, counts(20, 0, 0), 1);
-		store.exchange(this.breaker + "-other", BUCKET_MILLIS, this.now, counts(300, 0, 0), 1);
-		store.exchange(this.breaker.substring(0, this.breaker.length() - 1), BUCKET_MILLIS, this.now,
+		exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(1, 1, 0), 1);
+		exchangeLatest(store, this.breaker, 2 * BUCKET_MILLIS, longBucket, counts(20, 0, 0), 1);
+		exchangeLatest(store, this.breaker + "-other", BUCKET_MILLIS, this.now, counts(300, 0, 0), 1);
+		exchangeLatest(store, this.breaker.substring(0, this.breaker.length() - 1), BUCKET_MILLIS, this.now,
 				counts(4000, 0, 0), 1);
 
-		assertThat(store.exchange(this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 1))
+		assertThat(exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 1))
 			.containsExactly(counts(1, 1, 0));
-		assertThat(store.exchange(this.breaker, 2 * BUCKET_MILLIS, longBucket, OutcomeCounts.EMPTY, 1))
+		assertThat(exchangeLatest(store, this.breaker, 2 * BUCKET_MILLIS, longBucket, OutcomeCounts.EMPTY, 1))
 			.containsExactly(counts(20, 0, 0));
-		assertThat(store.exchange(this.breaker + "-other", BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 1))
+		assertThat(exchangeLatest(store, this.breaker + "-other", BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 1))
 			.containsExactly(counts(300, 0, 0));
 	}
 
 	@Test
 	void bucketsNobodyAddedToAreEmpty() {
 		FleetOutcomeStore store = store();
-		store.exchange(this.breaker, BUCKET_MILLIS, this.now - 3, counts(6, 0, 0), 2);
+		exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now - 3, counts(6, 0, 0), 2);
 
-		assertThat(store.exchange(this.breaker, BUCKET_MILLIS, this.now + 1, OutcomeCounts.EMPTY, 6))
+		assertThat(exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now + 1, OutcomeCounts.EMPTY, 6))
 			.containsExactly(OutcomeCounts.EMPTY, counts(6, 0, 0), OutcomeCounts.EMPTY, OutcomeCounts.EMPTY,
 					OutcomeCounts.EMPTY, OutcomeCounts.EMPTY);
-		assertThat(store.exchange(this.breaker, BUCKET_MILLIS, this.now + 1, OutcomeCounts.EMPTY, 4))
+		assertThat(exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now + 1, OutcomeCounts.EMPTY, 4))
 			.containsOnly(OutcomeCounts.EMPTY)
 			.hasSize(4);
 	}
@@ -149,7 +167,7 @@ abstract class FleetOutcomeStoreContractTests {
 						// Every seventh exchange only reads.
 						OutcomeCounts added = (i % 7 == 0) ? OutcomeCounts.EMPTY
 								: counts(1 + (thread + i) % 4, (i % 2 == 0) ? 1 : 0, (thread % 2 == 0) ? 1 : 0);
-						List<OutcomeCounts> read = process.exchange(this.breaker, BUCKET_MILLIS, oldest + index,
+						List<OutcomeCounts> read = exchangeLatest(process, this.breaker, BUCKET_MILLIS, oldest + index,
 								added, buckets);
 						expected.addAndGet(3 * index, added.calls());
 						expected.addAndGet(3 * index + 1, added.failedCalls());
@@ -183,7 +201,7 @@ abstract class FleetOutcomeStoreContractTests {
 		// Each bucket took a third of the exchanges, most of them adding 1 to 4 calls.
 		assertThat(expectedTotals)
 			.allSatisfy((total) -> assertThat(total.calls()).isGreaterThan(threads * exchanges / 3));
-		assertThat(store().exchange(this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, buckets))
+		assertThat(exchangeLatest(store(), this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, buckets))
 			.containsExactlyElementsOf(expectedTotals);
 	}
 
@@ -192,7 +210,7 @@ abstract class FleetOutcomeStoreContractTests {
 		FleetOutcomeStore unreachable = unreachableStore();
 
 		assertThatExceptionOfType(FleetStoreException.class)
-			.isThrownBy(() -> unreachable.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 3))
+			.isThrownBy(() -> exchangeLatest(unreachable, this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 3))
 			.withMessageContaining("fleet outcome store")
 			.satisfies((ex) -> assertThat(ex.getCause()).isNotNull());
 	}
@@ -201,10 +219,10 @@ abstract class FleetOutcomeStoreContractTests {
 	void rejectsArgumentsOutsideTheirRange() {
 		FleetOutcomeStore store = store();
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> store.exchange(this.breaker, 0, this.now, OutcomeCounts.EMPTY, 3))
+			.isThrownBy(() -> exchangeLatest(store, this.breaker, 0, this.now, OutcomeCounts.EMPTY, 3))
 			.withMessage("bucketMillis must be > 0 but was 0");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> store.exchange(this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 0))
+			.isThrownBy(() -> exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 0))
 			.withMessage("buckets must be > 0 but was 0");
 	}
 

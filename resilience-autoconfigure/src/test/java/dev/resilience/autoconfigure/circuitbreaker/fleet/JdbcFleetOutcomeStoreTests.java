@@ -22,6 +22,8 @@ import dev.resilience.core.circuitbreaker.fleet.FleetOutcomeStore;
 import dev.resilience.core.circuitbreaker.fleet.FleetStoreException;
 import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
 
+import static dev.resilience.autoconfigure.circuitbreaker.fleet.Exchanges.exchangeLatest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -122,7 +124,7 @@ class JdbcFleetOutcomeStoreTests {
 			try {
 				FleetOutcomeStore created = JdbcFleetOutcomeStore.builder(this.dataSource).tableName(fresh).build();
 
-				assertThat(created.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(2, 1, 1), 2))
+				assertThat(exchangeLatest(created, this.breaker, BUCKET_MILLIS, this.now, counts(2, 1, 1), 2))
 					.containsExactly(OutcomeCounts.EMPTY, counts(2, 1, 1));
 			}
 			finally {
@@ -140,7 +142,7 @@ class JdbcFleetOutcomeStoreTests {
 				.build();
 
 			assertThatExceptionOfType(FleetStoreException.class)
-				.isThrownBy(() -> store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 1))
+				.isThrownBy(() -> exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 1))
 				.withMessageContaining("JDBC fleet outcome store")
 				.withMessageContaining(missing)
 				.withMessageContaining(this.breaker);
@@ -149,16 +151,16 @@ class JdbcFleetOutcomeStoreTests {
 		@Test
 		void anAdditionKeepsItsRowWhileAnExchangeOfItsCountCanReadIt() {
 			FleetOutcomeStore store = store();
-			store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 6);
+			exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 6);
 
 			// (6 + 2) buckets past its start: the 6 an exchange reads it for, 2 for lagging clocks.
 			assertThat(expiresAt(this.now)).isEqualTo((this.now + 8) * BUCKET_MILLIS);
 
-			store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 1);
+			exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 1);
 
 			assertThat(expiresAt(this.now)).isEqualTo((this.now + 8) * BUCKET_MILLIS);
 
-			store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 20);
+			exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 20);
 
 			assertThat(expiresAt(this.now)).isEqualTo((this.now + 22) * BUCKET_MILLIS);
 		}
@@ -170,23 +172,23 @@ class JdbcFleetOutcomeStoreTests {
 		@Test
 		void deletesExpiredRowsAtMostOncePerCleanupInterval() {
 			String longer = this.breaker + "-longer";
-			store().exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 3);
-			store().exchange(longer, BUCKET_MILLIS, this.now, counts(1, 0, 0), 10);
+			exchangeLatest(store(), this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 3);
+			exchangeLatest(store(), longer, BUCKET_MILLIS, this.now, counts(1, 0, 0), 10);
 			FleetOutcomeStore cleaning = anotherProcess();
 
 			// Its first addition deletes the rows expired by now + 5: the shorter one.
-			cleaning.exchange(this.breaker, BUCKET_MILLIS, this.now + 5, counts(1, 0, 0), 1);
+			exchangeLatest(cleaning, this.breaker, BUCKET_MILLIS, this.now + 5, counts(1, 0, 0), 1);
 			assertThat(buckets(this.breaker)).containsExactly(this.now + 5);
 			assertThat(buckets(longer)).containsExactly(this.now);
 
 			// Within the minute: nothing deleted, though the row of now + 5 expired at now + 8.
-			cleaning.exchange(this.breaker, BUCKET_MILLIS, this.now + 10, counts(1, 0, 0), 1);
+			exchangeLatest(cleaning, this.breaker, BUCKET_MILLIS, this.now + 10, counts(1, 0, 0), 1);
 			assertThat(buckets(this.breaker)).containsExactly(this.now + 5, this.now + 10);
 
 			// A minute on: deleted. An exchange that only reads never deletes.
-			cleaning.exchange(this.breaker, BUCKET_MILLIS, this.now + 100, OutcomeCounts.EMPTY, 1);
+			exchangeLatest(cleaning, this.breaker, BUCKET_MILLIS, this.now + 100, OutcomeCounts.EMPTY, 1);
 			assertThat(buckets(this.breaker)).containsExactly(this.now + 5, this.now + 10);
-			cleaning.exchange(this.breaker, BUCKET_MILLIS, this.now + 11, counts(1, 0, 0), 1);
+			exchangeLatest(cleaning, this.breaker, BUCKET_MILLIS, this.now + 11, counts(1, 0, 0), 1);
 			assertThat(buckets(this.breaker)).containsExactly(this.now + 10, this.now + 11);
 			assertThat(buckets(longer)).containsExactly(this.now);
 
@@ -201,7 +203,7 @@ class JdbcFleetOutcomeStoreTests {
 			FleetOutcomeStore unreachable = unreachableStore();
 
 			assertThatExceptionOfType(FleetStoreException.class)
-				.isThrownBy(() -> unreachable.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 3))
+				.isThrownBy(() -> exchangeLatest(unreachable, this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 3))
 				.withMessageStartingWith("The JDBC fleet outcome store could not prepare table " + this.table + ": ");
 		}
 

@@ -22,6 +22,8 @@ import dev.resilience.core.circuitbreaker.fleet.FleetOutcomeStore;
 import dev.resilience.core.circuitbreaker.fleet.FleetStoreException;
 import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
 
+import static dev.resilience.autoconfigure.circuitbreaker.fleet.Exchanges.exchangeLatest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -97,7 +99,7 @@ class RedisFleetOutcomeStoreTests extends FleetOutcomeStoreContractTests {
 
 	@Test
 	void keepsABucketInAHashUnderTheBreakersHashTag() {
-		store().exchange(this.breaker, BUCKET_MILLIS, this.now, counts(9, 4, 2), 5);
+		exchangeLatest(store(), this.breaker, BUCKET_MILLIS, this.now, counts(9, 4, 2), 5);
 
 		Map<byte[], byte[]> fields;
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
@@ -111,7 +113,7 @@ class RedisFleetOutcomeStoreTests extends FleetOutcomeStoreContractTests {
 
 	@Test
 	void anAdditionKeepsItsBucketWhileAnExchangeOfItsCountCanReadIt() {
-		store().exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 6);
+		exchangeLatest(store(), this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 6);
 
 		// (6 + 2) buckets: the 6 an exchange reads it for, 2 for processes whose clocks lag.
 		assertThat(timeToLive(key(this.breaker, BUCKET_MILLIS, this.now))).isBetween(8 * BUCKET_MILLIS - 5_000,
@@ -121,12 +123,12 @@ class RedisFleetOutcomeStoreTests extends FleetOutcomeStoreContractTests {
 	@Test
 	void aShorterExchangeDoesNotShortenABucketsExpiry() {
 		FleetOutcomeStore store = store();
-		store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 10);
-		store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 1);
+		exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 10);
+		exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 1);
 
 		assertThat(timeToLive(key(this.breaker, BUCKET_MILLIS, this.now))).isGreaterThan(3 * BUCKET_MILLIS);
 
-		store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 20);
+		exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(1, 0, 0), 20);
 
 		assertThat(timeToLive(key(this.breaker, BUCKET_MILLIS, this.now))).isGreaterThan(12 * BUCKET_MILLIS);
 	}
@@ -134,12 +136,12 @@ class RedisFleetOutcomeStoreTests extends FleetOutcomeStoreContractTests {
 	@Test
 	void sendsTheScriptAgainWhenRedisForgotIt() {
 		FleetOutcomeStore store = store();
-		store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(2, 0, 0), 1);
+		exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(2, 0, 0), 1);
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			connection.scriptingCommands().scriptFlush();
 		}
 
-		assertThat(store.exchange(this.breaker, BUCKET_MILLIS, this.now, counts(3, 1, 0), 1))
+		assertThat(exchangeLatest(store, this.breaker, BUCKET_MILLIS, this.now, counts(3, 1, 0), 1))
 			.containsExactly(counts(5, 1, 0));
 	}
 
@@ -148,7 +150,7 @@ class RedisFleetOutcomeStoreTests extends FleetOutcomeStoreContractTests {
 		FleetOutcomeStore unreachable = unreachableStore();
 
 		assertThatExceptionOfType(FleetStoreException.class)
-			.isThrownBy(() -> unreachable.exchange(this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 3))
+			.isThrownBy(() -> exchangeLatest(unreachable, this.breaker, BUCKET_MILLIS, this.now, OutcomeCounts.EMPTY, 3))
 			.withMessageStartingWith("The Redis fleet outcome store failed to exchange the outcomes of breaker '"
 					+ this.breaker + "': ");
 	}
