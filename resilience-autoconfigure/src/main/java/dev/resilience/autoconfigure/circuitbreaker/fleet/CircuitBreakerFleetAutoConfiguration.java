@@ -2,6 +2,8 @@ package dev.resilience.autoconfigure.circuitbreaker.fleet;
 
 import java.time.InstantSource;
 
+import javax.sql.DataSource;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,7 +16,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import dev.resilience.autoconfigure.properties.ResilienceConfigurationException;
 import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.autoconfigure.properties.ResilienceProperties;
 import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
@@ -61,6 +65,47 @@ public final class CircuitBreakerFleetAutoConfiguration {
 		FleetOutcomeStore chosen = store.getIfUnique();
 		return new CircuitBreakerFleetSync(fleet, resolver,
 				(chosen != null) ? chosen.toString() : "an in-memory store (this JVM only)");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "javax.sql.DataSource",
+			"org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy" })
+	@Conditional(OnFleetStoreCondition.Jdbc.class)
+	static class JdbcStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(FleetOutcomeStore.class)
+		JdbcFleetOutcomeStore jdbcFleetOutcomeStore(ObjectProvider<DataSource> dataSource) {
+			DataSource unique = dataSource.getIfUnique();
+			if (unique == null) {
+				throw ResilienceConfigurationException.invalidValue("resilience.fleet.store", "jdbc",
+						"needs one DataSource bean to share the circuit breakers' outcomes, and the application has "
+								+ "none or several",
+						null);
+			}
+			return JdbcFleetOutcomeStore.create(unique);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.data.redis.connection.RedisConnectionFactory")
+	@Conditional(OnFleetStoreCondition.Redis.class)
+	static class RedisStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(FleetOutcomeStore.class)
+		RedisFleetOutcomeStore redisFleetOutcomeStore(ObjectProvider<RedisConnectionFactory> connectionFactory) {
+			RedisConnectionFactory unique = connectionFactory.getIfUnique();
+			if (unique == null) {
+				throw ResilienceConfigurationException.invalidValue("resilience.fleet.store", "redis",
+						"needs one RedisConnectionFactory bean to share the circuit breakers' outcomes, and the "
+								+ "application has none or several",
+						null);
+			}
+			return RedisFleetOutcomeStore.create(unique);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

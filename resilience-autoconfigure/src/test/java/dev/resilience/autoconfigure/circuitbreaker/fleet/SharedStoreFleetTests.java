@@ -1,0 +1,224 @@
+package dev.resilience.autoconfigure.circuitbreaker.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
+import dev.resilience.autoconfigure.actuate.CircuitBreakersEndpoint;
+import dev.resilience.autoconfigure.actuate.CircuitBreakersEndpoint.FleetDescriptor;
+import dev.resilience.autoconfigure.actuate.ResilienceEndpointsAutoConfiguration;
+import dev.resilience.autoconfigure.testsupport.TestServices;
+import dev.resilience.core.ResilienceRegistry;
+import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerState;
+import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
+import dev.resilience.core.circuitbreaker.fleet.FleetOutcomeStore;
+
+/**
+ * Application contexts standing for two instances of a service, each with its own
+ * connection pool, sharing a fleet breaker through a real Redis or PostgreSQL as
+ * {@code resilience.fleet.store} (or the idempotency store's kind) configures it.
+ */
+class SharedStoreFleetTests {
+
+	@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+	abstract static class SharedStore {
+
+		String breaker;
+
+		private TestServices.Availability service;
+
+		abstract TestServices.Availability probe();
+
+		abstract ApplicationContextRunner configure(ApplicationContextRunner runner);
+
+		abstract Class<? extends FleetOutcomeStore> storeType();
+
+		abstract void deleteBuckets(String breaker) throws Exception;
+
+		@BeforeAll
+		void probeService() {
+			this.service = probe();
+		}
+
+		@BeforeEach
+		void nameTheBreaker() {
+			this.service.assume();
+			this.breaker = "fleet-" + TestServices.uniqueId();
+		}
+
+		private ApplicationContextRunner runner() {
+			return configure(new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class,
+						CircuitBreakerFleetAutoConfiguration.class, ResilienceEndpointsAutoConfiguration.class))
+				.withPropertyValues("management.endpoints.web.exposure.include=circuitbreakers",
+						"resilience.instances." + this.breaker + ".circuit-breaker.fleet=true",
+						"resilience.instances." + this.breaker + ".circuit-breaker.consecutive-failure-threshold=0"));
+		}
+
+		@Test
+		void failuresTooFewForEitherInstanceOpenTheBreakerOfBoth() throws Exception {
+			try {
+				runner().run((first) -> runner().run((second) -> {
+					assertThat(first).getBean(FleetOutcomeStore.class).isInstanceOf(storeType());
+					fail(first, 12);
+					fail(second, 12);
+					first.getBean(CircuitBreakerFleet.class).sync();
+					second.getBean(CircuitBreakerFleet.class).sync();
+					first.getBean(CircuitBreakerFleet.class).sync();
+					for (AssertableApplicationContext context : new AssertableApplicationContext[] { first, second }) {
+						assertThat(breaker(context).state()).isEqualTo(CircuitBreakerState.OPEN);
+						FleetDescriptor fleet = context.getBean(CircuitBreakersEndpoint.class)
+							.circuitBreaker(this.breaker)
+							.fleet();
+						assertThat(fleet.calls()).isEqualTo(24);
+						assertThat(fleet.failedCalls()).isEqualTo(24);
+						assertThat(fleet.trips()).isEqualTo(1);
+						assertThat(fleet.lastFailure()).isNull();
+					}
+				}));
+			}
+			finally {
+				deleteBuckets(this.breaker);
+			}
+		}
+
+		private CircuitBreaker breaker(AssertableApplicationContext context) {
+			return context.getBean(ResilienceRegistry.class).circuitBreaker(this.breaker);
+		}
+
+		private void fail(AssertableApplicationContext context, int calls) {
+			CircuitBreaker breaker = breaker(context);
+			for (int i = 0; i < calls; i++) {
+				breaker.acquirePermission().onError(0, new IOException("down"));
+			}
+		}
+
+	}
+
+	@Nested
+	class SharingRedis extends SharedStore {
+
+		@Override
+		TestServices.Availability probe() {
+			return TestServices.probe("Redis on 127.0.0.1:6379", () -> {
+				LettuceConnectionFactory factory = redis();
+				try (RedisConnection connection = factory.getConnection()) {
+					return connection.ping();
+				}
+				finally {
+					factory.destroy();
+				}
+			});
+		}
+
+		@Override
+		ApplicationContextRunner configure(ApplicationContextRunner runner) {
+			// The idempotency store's kind, when resilience.fleet.store is unset.
+			return runner.withBean(RedisConnectionFactory.class, SharedStoreFleetTests::redis)
+				.withPropertyValues("resilience.idempotency.store=redis");
+		}
+
+		@Override
+		Class<? extends FleetOutcomeStore> storeType() {
+			return RedisFleetOutcomeStore.class;
+		}
+
+		@Override
+		void deleteBuckets(String breaker) {
+			LettuceConnectionFactory factory = redis();
+			try (RedisConnection connection = factory.getConnection()) {
+				long bucket = System.currentTimeMillis() / 1000;
+				for (long i = bucket - 30; i <= bucket + 30; i++) {
+					connection.keyCommands()
+						.del((RedisFleetOutcomeStore.DEFAULT_KEY_PREFIX + "{" + breaker + "}:1000:" + i).getBytes());
+				}
+			}
+			finally {
+				factory.destroy();
+			}
+		}
+
+	}
+
+	@Nested
+	class SharingPostgres extends SharedStore {
+
+		@Override
+		TestServices.Availability probe() {
+			return TestServices.probe("PostgreSQL on 127.0.0.1:5432", () -> {
+				try (HikariDataSource dataSource = postgres(); Connection connection = dataSource.getConnection()) {
+					return connection.isValid(2);
+				}
+			});
+		}
+
+		@Override
+		ApplicationContextRunner configure(ApplicationContextRunner runner) {
+			return runner.withBean(DataSource.class, SharedStoreFleetTests::postgres, (definition) -> definition
+				.setDestroyMethodName("close")).withPropertyValues("resilience.fleet.store=jdbc");
+		}
+
+		@Override
+		Class<? extends FleetOutcomeStore> storeType() {
+			return JdbcFleetOutcomeStore.class;
+		}
+
+		@Override
+		void deleteBuckets(String breaker) throws Exception {
+			try (HikariDataSource dataSource = postgres();
+					Connection connection = dataSource.getConnection();
+					PreparedStatement delete = connection.prepareStatement(
+							"DELETE FROM " + JdbcFleetOutcomeStore.DEFAULT_TABLE_NAME + " WHERE breaker_name = ?")) {
+				delete.setString(1, breaker);
+				delete.executeUpdate();
+			}
+		}
+
+	}
+
+	/** A connection factory per context, as each instance of an application has its own. */
+	static LettuceConnectionFactory redis() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", 6379));
+		factory.setTimeout(Duration.ofSeconds(3).toMillis());
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/** A pool per context, as each instance of an application has its own. */
+	static HikariDataSource postgres() {
+		HikariConfig config = new HikariConfig();
+		config.setJdbcUrl("jdbc:postgresql://127.0.0.1:5432/test");
+		config.setUsername("postgres");
+		config.setPassword("");
+		config.setMaximumPoolSize(2);
+		config.setConnectionTimeout(5_000);
+		config.setInitializationFailTimeout(-1);
+		return new HikariDataSource(config);
+	}
+
+}
