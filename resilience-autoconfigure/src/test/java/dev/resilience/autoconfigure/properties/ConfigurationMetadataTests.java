@@ -72,6 +72,8 @@ class ConfigurationMetadataTests {
 		assertThat(property("resilience.load-shedding.retry-after")).containsEntry("defaultValue", "1s");
 		assertThat(property("resilience.load-shedding.default-priority")).containsEntry("defaultValue", "normal");
 		assertThat(description("resilience.load-shedding.routes")).contains("pattern");
+		assertThat(property("resilience.fleet.sync-interval")).containsEntry("defaultValue", "1s");
+		assertThat(description("resilience.fleet.store")).contains("resilience.idempotency.store");
 	}
 
 	@Test
@@ -189,6 +191,7 @@ class ConfigurationMetadataTests {
 		keys.put("circuit-breaker.open-duration-multiplier", (p) -> p.circuitBreaker().openDurationMultiplier());
 		keys.put("circuit-breaker.max-open-duration", (p) -> p.circuitBreaker().maxOpenDuration());
 		keys.put("circuit-breaker.half-open-calls", (p) -> p.circuitBreaker().halfOpenCalls());
+		keys.put("circuit-breaker.fleet", ResolvedPolicy::circuitBreakerFleet);
 		keys.put("circuit-breaker.record-on", (p) -> p.circuitBreaker().recordOn());
 		keys.put("circuit-breaker.ignore", (p) -> p.circuitBreaker().ignore());
 		keys.put("bulkhead.max-concurrent-calls", (p) -> p.bulkhead().maxConcurrentCalls());
