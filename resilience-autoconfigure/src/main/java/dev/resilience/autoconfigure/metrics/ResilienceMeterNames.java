@@ -11,7 +11,8 @@ public final class ResilienceMeterNames {
 
 	public static final String CIRCUIT_BREAKER_FLEET_TRIPS = "resilience.circuitbreaker.fleet.trips";
 
-	public static final String CIRCUIT_BREAKER_FLEET_EXCHANGE_FAILURES = "resilience.circuitbreaker.fleet.exchange.failures";
+	public static final String CIRCUIT_BREAKER_FLEET_EXCHANGE_FAILURES =
+			"resilience.circuitbreaker.fleet.exchange.failures";
 
 	public static final String RETRY_CALLS = "resilience.retry.calls";
 

@@ -147,8 +147,8 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 
 	/**
 	 * Exchanges every member's outcomes with the store and opens the closed and half-open
-	 * breakers whose fleet's window trips. Meant to run every {@link #syncInterval()} on one thread; a
-	 * failing store is logged and remembered in the views, never thrown.
+	 * breakers whose fleet's window trips. Meant to run every {@link #syncInterval()}, on one
+	 * thread at a time; a failing store is logged and remembered in the views, never thrown.
 	 */
 	public void sync() {
 		for (Member member : members.values()) {
