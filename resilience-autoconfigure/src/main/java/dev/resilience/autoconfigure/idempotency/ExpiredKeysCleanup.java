@@ -1,11 +1,11 @@
 package dev.resilience.autoconfigure.idempotency;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
+import dev.resilience.autoconfigure.internal.DaemonSchedulers;
 import dev.resilience.core.idempotency.IdempotencyStore;
 import dev.resilience.core.idempotency.InMemoryIdempotencyStore;
 import org.apache.commons.logging.Log;
@@ -75,11 +75,7 @@ final class ExpiredKeysCleanup implements SmartLifecycle {
 		if (removal == null || executor != null) {
 			return;
 		}
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "resilience-idempotency-cleanup");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService scheduler = DaemonSchedulers.singleThread("resilience-idempotency-cleanup");
 		long interval = INTERVAL.toMillis();
 		scheduler.scheduleWithFixedDelay(this::runLogged, interval, interval, TimeUnit.MILLISECONDS);
 		executor = scheduler;

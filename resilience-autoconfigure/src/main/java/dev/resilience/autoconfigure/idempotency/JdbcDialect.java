@@ -1,7 +1,6 @@
 package dev.resilience.autoconfigure.idempotency;
 
-import java.util.Locale;
-
+import dev.resilience.autoconfigure.internal.JdbcDatabase;
 import dev.resilience.core.idempotency.IdempotencyStoreException;
 
 /**
@@ -69,18 +68,14 @@ enum JdbcDialect {
 	 * @return the dialect
 	 */
 	static JdbcDialect forProductName(String productName) {
-		String name = (productName != null) ? productName.toLowerCase(Locale.ROOT) : "";
-		if (name.contains("postgresql")) {
-			return POSTGRESQL;
-		}
-		if (name.contains("mysql") || name.contains("mariadb")) {
-			return MYSQL;
-		}
-		if (name.equals("h2")) {
-			return H2;
-		}
-		throw new IdempotencyStoreException("The JDBC idempotency store does not support " + productName
-				+ "; it supports PostgreSQL, MySQL, MariaDB and H2");
+		JdbcDatabase database = JdbcDatabase.forProductName(productName)
+			.orElseThrow(() -> new IdempotencyStoreException("The JDBC idempotency store does not support "
+					+ productName + "; it supports PostgreSQL, MySQL, MariaDB and H2"));
+		return switch (database) {
+			case POSTGRESQL -> POSTGRESQL;
+			case MYSQL -> MYSQL;
+			case H2 -> H2;
+		};
 	}
 
 	/**

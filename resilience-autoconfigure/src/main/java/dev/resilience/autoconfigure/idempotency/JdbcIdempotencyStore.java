@@ -4,18 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
-
+import dev.resilience.autoconfigure.internal.JdbcTables;
 import dev.resilience.core.idempotency.Claim;
 import dev.resilience.core.idempotency.Fingerprints;
 import dev.resilience.core.idempotency.IdempotencyKey;
@@ -51,9 +48,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 	/** The table used unless another is named. */
 	public static final String DEFAULT_TABLE_NAME = "resilience_idempotency";
 
-	/** A table name, optionally schema-qualified; it is put into SQL text, so no quoting. */
-	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
-
 	/** How often a claim re-reads a key that changed between its statements. */
 	private static final int CLAIM_ATTEMPTS = 3;
 
@@ -71,8 +65,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 	private volatile JdbcStatements statements;
 
 	private JdbcIdempotencyStore(Builder builder) {
-		this.dataSource = (builder.dataSource instanceof TransactionAwareDataSourceProxy proxy)
-				? proxy.getTargetDataSource() : builder.dataSource;
+		this.dataSource = JdbcTables.outsideTransactions(builder.dataSource);
 		this.tableName = builder.tableName;
 		this.createTable = builder.createTable;
 		this.clock = builder.clock;
@@ -115,7 +108,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 	public Claim claim(IdempotencyKey key, String fingerprint, Duration lease) {
 		String token = UUID.randomUUID().toString();
 		String fingerprintDigest = Fingerprints.sha256Hex(fingerprint);
-		long leaseMillis = millis(lease);
+		long leaseMillis = StoreDurations.millis(lease);
 		return withConnection("claim", key, (connection, sql) -> {
 			for (int attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
 				if (insert(connection, sql, key, token, fingerprintDigest, leaseMillis)
@@ -186,7 +179,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 	@Override
 	public boolean complete(IdempotencyKey key, String ownerToken, StoredResult result, Duration ttl) {
 		byte[] bytes = result.toBytes();
-		long ttlMillis = millis(ttl);
+		long ttlMillis = StoreDurations.millis(ttl);
 		return withConnection("complete", key, (connection, sql) -> {
 			try (PreparedStatement statement = connection.prepareStatement(sql.complete())) {
 				new Binder(statement).bytes(bytes).now().number(ttlMillis).text(key.storageId()).text(ownerToken);
@@ -278,7 +271,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 		try (Connection connection = dataSource.getConnection()) {
 			JdbcDialect dialect = JdbcDialect.forProductName(connection.getMetaData().getDatabaseProductName());
 			if (createTable) {
-				createTableIfMissing(connection, dialect);
+				JdbcTables.createIfMissing(connection, dialect.createTableSql(tableName), tableName);
 			}
 			return new JdbcStatements(dialect, tableName, (clock != null) ? "?" : dialect.nowMillis());
 		}
@@ -288,26 +281,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 			}
 			throw new IdempotencyStoreException(
 					"The JDBC idempotency store could not prepare table " + tableName + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	private void createTableIfMissing(Connection connection, JdbcDialect dialect) throws SQLException {
-		if (!connection.getAutoCommit()) {
-			connection.setAutoCommit(true);
-		}
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(dialect.createTableSql(tableName));
-		}
-		catch (SQLException ex) {
-			// Two instances creating the table at once: PostgreSQL may fail the second
-			// "IF NOT EXISTS" with a key violation in its catalog. The table is there then.
-			try (Statement probe = connection.createStatement()) {
-				probe.executeQuery("SELECT 1 FROM " + tableName + " WHERE 1 = 0").close();
-			}
-			catch (SQLException missing) {
-				ex.addSuppressed(missing);
-				throw ex;
-			}
 		}
 	}
 
@@ -326,18 +299,6 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 	private static boolean isIntegrityViolation(SQLException ex) {
 		String state = ex.getSQLState();
 		return state != null && state.startsWith("23");
-	}
-
-	/** Whole milliseconds, at least one, saturated rather than overflowing. */
-	private static long millis(Duration duration) {
-		long millis;
-		try {
-			millis = duration.toMillis();
-		}
-		catch (ArithmeticException ex) {
-			millis = Long.MAX_VALUE / 4;
-		}
-		return Math.max(1, Math.min(millis, Long.MAX_VALUE / 4));
 	}
 
 	@Override
@@ -420,11 +381,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 		 * @return this builder
 		 */
 		public Builder tableName(String tableName) {
-			if (tableName == null || tableName.length() > 128 || !TABLE_NAME.matcher(tableName).matches()) {
-				throw new IllegalArgumentException("tableName must be an unquoted SQL name ([schema.]table of"
-						+ " letters, digits and underscores, at most 128 characters) but was " + tableName);
-			}
-			this.tableName = tableName;
+			this.tableName = JdbcTables.requireUnquotedName(tableName);
 			return this;
 		}
 

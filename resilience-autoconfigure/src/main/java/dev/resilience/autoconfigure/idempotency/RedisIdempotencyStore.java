@@ -1,11 +1,8 @@
 package dev.resilience.autoconfigure.idempotency;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -14,6 +11,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 
+import dev.resilience.autoconfigure.internal.RedisScript;
 import dev.resilience.core.idempotency.Claim;
 import dev.resilience.core.idempotency.Fingerprints;
 import dev.resilience.core.idempotency.IdempotencyKey;
@@ -48,7 +46,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			+ " now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end\n";
 
 	/** ARGV: owner token, fingerprint digest, lease millis, [now]. Returns {K} | {P} | {M} | {C, result}. */
-	private static final Script CLAIM = new Script(NOW
+	private static final RedisScript CLAIM = RedisScript.of(NOW
 			+ "local entry = redis.call('HMGET', KEYS[1], 's', 'f', 'e', 'r')\n"
 			+ "if entry[1] and tonumber(entry[3]) > now then\n"
 			+ "  if entry[2] ~= ARGV[2] then return {'M'} end\n"
@@ -63,7 +61,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			+ "return {'K'}\n");
 
 	/** ARGV: owner token, result, ttl millis, [now]. Returns 1 when stored. */
-	private static final Script COMPLETE = new Script(NOW
+	private static final RedisScript COMPLETE = RedisScript.of(NOW
 			+ "local entry = redis.call('HMGET', KEYS[1], 's', 'o')\n"
 			+ "if entry[1] ~= 'P' or entry[2] ~= ARGV[1] then return 0 end\n"
 			+ "local ttl = tonumber(ARGV[3])\n"
@@ -73,14 +71,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			+ "return 1\n");
 
 	/** ARGV: owner token, -, -, -. Returns 1 when released. */
-	private static final Script RELEASE = new Script(
+	private static final RedisScript RELEASE = RedisScript.of(
 			"local entry = redis.call('HMGET', KEYS[1], 's', 'o')\n"
 			+ "if entry[1] ~= 'P' or entry[2] ~= ARGV[1] then return 0 end\n"
 			+ "redis.call('DEL', KEYS[1])\n"
 			+ "return 1\n");
 
 	/** ARGV: -, -, -, [now]. Returns {result} or {}. */
-	private static final Script FIND = new Script(NOW
+	private static final RedisScript FIND = RedisScript.of(NOW
 			+ "local entry = redis.call('HMGET', KEYS[1], 's', 'e', 'r')\n"
 			+ "if entry[1] == 'C' and tonumber(entry[2]) > now then return {entry[3]} end\n"
 			+ "return {}\n");
@@ -126,7 +124,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	public Claim claim(IdempotencyKey key, String fingerprint, Duration lease) {
 		String token = UUID.randomUUID().toString();
 		List<byte[]> reply = run("claim", key, CLAIM, utf8(token), utf8(Fingerprints.sha256Hex(fingerprint)),
-				utf8(Long.toString(millis(lease))));
+				utf8(Long.toString(StoreDurations.millis(lease))));
 		String outcome = new String(reply.get(0), StandardCharsets.UTF_8);
 		switch (outcome) {
 			case "K":
@@ -145,7 +143,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	@Override
 	public boolean complete(IdempotencyKey key, String ownerToken, StoredResult result, Duration ttl) {
 		Long stored = run("complete", key, COMPLETE, ReturnType.INTEGER, utf8(ownerToken), result.toBytes(),
-				utf8(Long.toString(millis(ttl))));
+				utf8(Long.toString(StoreDurations.millis(ttl))));
 		return stored != null && stored == 1L;
 	}
 
@@ -161,7 +159,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		return reply.isEmpty() ? Optional.empty() : Optional.of(decode(reply.get(0)));
 	}
 
-	private List<byte[]> run(String operation, IdempotencyKey key, Script script, byte[] first, byte[] second,
+	private List<byte[]> run(String operation, IdempotencyKey key, RedisScript script, byte[] first, byte[] second,
 			byte[] third) {
 		List<byte[]> reply = run(operation, key, script, ReturnType.MULTI, first, second, third);
 		if (reply == null) {
@@ -174,21 +172,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 	 * Runs a script with KEYS[1] = the key, ARGV[1..3] = the arguments and ARGV[4] = the
 	 * clock's reading, empty for the server's clock.
 	 */
-	private <T> T run(String operation, IdempotencyKey key, Script script, ReturnType returnType, byte[] first,
+	private <T> T run(String operation, IdempotencyKey key, RedisScript script, ReturnType returnType, byte[] first,
 			byte[] second, byte[] third) {
 		byte[][] keysAndArgs = { utf8(keyPrefix + key.storageId()), first, second, third,
 				(clock != null) ? utf8(Long.toString(clock.millis())) : NONE };
 		try (RedisConnection connection = connectionFactory.getConnection()) {
-			try {
-				return connection.scriptingCommands().evalSha(script.sha1, returnType, 1, keysAndArgs);
-			}
-			catch (RuntimeException ex) {
-				if (!isNoScript(ex)) {
-					throw ex;
-				}
-				// First use on this server (or after SCRIPT FLUSH): send the script itself.
-				return connection.scriptingCommands().eval(script.source, returnType, 1, keysAndArgs);
-			}
+			return script.eval(connection, returnType, 1, keysAndArgs);
 		}
 		catch (RuntimeException ex) {
 			if (ex instanceof IdempotencyStoreException storeException) {
@@ -197,15 +186,6 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 			throw new IdempotencyStoreException("The Redis idempotency store failed to " + operation + " key " + key
 					+ ": " + ex.getMessage(), ex);
 		}
-	}
-
-	private static boolean isNoScript(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static StoredResult decode(byte[] bytes) {
@@ -221,40 +201,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** Whole milliseconds, at least one (Redis rejects a zero expiry), saturated. */
-	private static long millis(Duration duration) {
-		long millis;
-		try {
-			millis = duration.toMillis();
-		}
-		catch (ArithmeticException ex) {
-			millis = Long.MAX_VALUE / 4;
-		}
-		return Math.max(1, Math.min(millis, Long.MAX_VALUE / 4));
-	}
-
 	@Override
 	public String toString() {
 		return "RedisIdempotencyStore[" + keyPrefix + "]";
-	}
-
-	/** A Lua script and its SHA-1, by which Redis caches it. */
-	private static final class Script {
-
-		private final byte[] source;
-
-		private final String sha1;
-
-		Script(String source) {
-			this.source = utf8(source);
-			try {
-				this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(this.source));
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException("SHA-1 is required of every Java runtime", ex);
-			}
-		}
-
 	}
 
 	/**

@@ -21,7 +21,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.autoconfigure.properties.ResilienceConfigurationException;
+import dev.resilience.autoconfigure.internal.StoreBeans;
 import dev.resilience.autoconfigure.properties.ResilienceConfigurationValidator;
 import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.core.slo.ErrorBudgetListener;
@@ -98,13 +98,8 @@ public final class ErrorBudgetAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ErrorBudgetStore.class)
 		JdbcErrorBudgetStore jdbcErrorBudgetStore(ObjectProvider<DataSource> dataSource) {
-			DataSource unique = dataSource.getIfUnique();
-			if (unique == null) {
-				throw ResilienceConfigurationException.invalidValue("resilience.slo.store", "jdbc",
-						"needs one DataSource bean to share the error budgets, and the application has none or several",
-						null);
-			}
-			return JdbcErrorBudgetStore.create(unique);
+			return JdbcErrorBudgetStore.create(StoreBeans.unique(dataSource, DataSource.class, "resilience.slo.store",
+					"jdbc", "share the error budgets"));
 		}
 
 	}
@@ -117,14 +112,8 @@ public final class ErrorBudgetAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(ErrorBudgetStore.class)
 		RedisErrorBudgetStore redisErrorBudgetStore(ObjectProvider<RedisConnectionFactory> connectionFactory) {
-			RedisConnectionFactory unique = connectionFactory.getIfUnique();
-			if (unique == null) {
-				throw ResilienceConfigurationException.invalidValue("resilience.slo.store", "redis",
-						"needs one RedisConnectionFactory bean to share the error budgets, and the application has "
-								+ "none or several",
-						null);
-			}
-			return RedisErrorBudgetStore.create(unique);
+			return RedisErrorBudgetStore.create(StoreBeans.unique(connectionFactory, RedisConnectionFactory.class,
+					"resilience.slo.store", "redis", "share the error budgets"));
 		}
 
 	}

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,6 +16,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.resilience.autoconfigure.internal.DaemonSchedulers;
 import dev.resilience.core.slo.BucketSnapshot;
 import dev.resilience.core.slo.ErrorBudget;
 
@@ -190,11 +190,7 @@ public final class ErrorBudgetFleet implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "resilience-slo-flush");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService executor = DaemonSchedulers.singleThread("resilience-slo-flush");
 		long intervalMillis = Math.max(1, this.flushInterval.toMillis());
 		executor.scheduleWithFixedDelay(this::flushQuietly, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
 		this.scheduler = executor;
@@ -218,14 +214,7 @@ public final class ErrorBudgetFleet implements SmartLifecycle {
 		ScheduledExecutorService executor = this.scheduler;
 		this.scheduler = null;
 		if (executor != null) {
-			executor.shutdown();
-			try {
-				// Let a write in progress finish rather than interrupt its connection.
-				executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			DaemonSchedulers.shutdownAndWait(executor, STOP_TIMEOUT);
 		}
 		flush();
 	}

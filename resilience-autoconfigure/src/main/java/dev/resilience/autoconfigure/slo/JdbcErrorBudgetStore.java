@@ -13,12 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
-
+import dev.resilience.autoconfigure.internal.JdbcTables;
 import dev.resilience.core.slo.BucketCount;
 import dev.resilience.core.slo.BucketSeries;
 import dev.resilience.core.slo.BucketSnapshot;
@@ -44,9 +42,6 @@ public final class JdbcErrorBudgetStore implements ErrorBudgetStore {
 	/** The table used unless another is named. */
 	public static final String DEFAULT_TABLE_NAME = "resilience_slo_buckets";
 
-	/** A table name, optionally schema-qualified; it is put into SQL text, so no quoting. */
-	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
-
 	private final DataSource dataSource;
 
 	private final String tableName;
@@ -65,8 +60,7 @@ public final class JdbcErrorBudgetStore implements ErrorBudgetStore {
 	private volatile boolean initialized;
 
 	private JdbcErrorBudgetStore(DataSource dataSource, String tableName) {
-		this.dataSource = (dataSource instanceof TransactionAwareDataSourceProxy proxy)
-				? proxy.getTargetDataSource() : dataSource;
+		this.dataSource = JdbcTables.outsideTransactions(dataSource);
 		this.tableName = tableName;
 		this.update = "UPDATE " + tableName + " SET events = ?, bad_events = ?, expires_at = ?"
 				+ " WHERE slo_name = ? AND instance_id = ? AND bucket_millis = ? AND bucket_start = ?";
@@ -93,7 +87,7 @@ public final class JdbcErrorBudgetStore implements ErrorBudgetStore {
 	 */
 	public static JdbcErrorBudgetStore create(DataSource dataSource, String tableName) {
 		Objects.requireNonNull(dataSource, "dataSource must not be null");
-		if (tableName == null || !TABLE_NAME.matcher(tableName).matches()) {
+		if (!JdbcTables.isUnquotedName(tableName)) {
 			throw new IllegalArgumentException("tableName must be an SQL identifier, optionally schema-qualified, but was "
 					+ tableName);
 		}

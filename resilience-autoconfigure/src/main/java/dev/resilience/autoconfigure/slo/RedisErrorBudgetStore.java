@@ -1,12 +1,9 @@
 package dev.resilience.autoconfigure.slo;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -16,6 +13,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 
+import dev.resilience.autoconfigure.internal.RedisScript;
 import dev.resilience.core.slo.BucketCount;
 import dev.resilience.core.slo.BucketSeries;
 import dev.resilience.core.slo.BucketSnapshot;
@@ -43,7 +41,7 @@ public final class RedisErrorBudgetStore implements ErrorBudgetStore {
 	 * the oldest start kept, ARGV[3] = the sets' time to live in milliseconds, ARGV[4] =
 	 * the index score (when the series set expires), then start, events, bad per bucket.
 	 */
-	private static final Script SAVE = new Script("""
+	private static final RedisScript SAVE = RedisScript.of("""
 			for i = 5, #ARGV, 3 do
 			  redis.call('ZREMRANGEBYSCORE', KEYS[1], ARGV[i], ARGV[i])
 			  redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i] .. ':' .. ARGV[i + 1] .. ':' .. ARGV[i + 2])
@@ -119,7 +117,7 @@ public final class RedisErrorBudgetStore implements ErrorBudgetStore {
 					keysAndArgs.add(utf8(Long.toString(bucket.events())));
 					keysAndArgs.add(utf8(Long.toString(bucket.badEvents())));
 				}
-				run(connection, SAVE, keysAndArgs.toArray(new byte[0][]));
+				SAVE.eval(connection, ReturnType.INTEGER, 2, keysAndArgs.toArray(new byte[0][]));
 			}
 			return null;
 		});
@@ -177,19 +175,6 @@ public final class RedisErrorBudgetStore implements ErrorBudgetStore {
 		return this.keyPrefix + "{" + sloName + "}:" + instanceId + ":" + bucketMillis;
 	}
 
-	private static void run(RedisConnection connection, Script script, byte[][] keysAndArgs) {
-		try {
-			connection.scriptingCommands().evalSha(script.sha1, ReturnType.INTEGER, 2, keysAndArgs);
-		}
-		catch (RuntimeException ex) {
-			if (!isNoScript(ex)) {
-				throw ex;
-			}
-			// First use on this server (or after SCRIPT FLUSH): send the script itself.
-			connection.scriptingCommands().eval(script.source, ReturnType.INTEGER, 2, keysAndArgs);
-		}
-	}
-
 	private <T> T withConnection(String operation, Function<RedisConnection, T> work) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			return work.apply(connection);
@@ -200,15 +185,6 @@ public final class RedisErrorBudgetStore implements ErrorBudgetStore {
 		}
 	}
 
-	private static boolean isNoScript(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
 	private static byte[] utf8(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
@@ -216,25 +192,6 @@ public final class RedisErrorBudgetStore implements ErrorBudgetStore {
 	@Override
 	public String toString() {
 		return "RedisErrorBudgetStore[" + this.keyPrefix + "]";
-	}
-
-	/** A Lua script and its SHA-1, by which Redis caches it. */
-	private static final class Script {
-
-		private final byte[] source;
-
-		private final String sha1;
-
-		Script(String source) {
-			this.source = utf8(source);
-			try {
-				this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(this.source));
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException("SHA-1 is required of every Java runtime", ex);
-			}
-		}
-
 	}
 
 }

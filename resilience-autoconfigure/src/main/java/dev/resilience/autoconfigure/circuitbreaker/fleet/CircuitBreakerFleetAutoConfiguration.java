@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
-import dev.resilience.autoconfigure.properties.ResilienceConfigurationException;
+import dev.resilience.autoconfigure.internal.StoreBeans;
 import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.autoconfigure.properties.ResilienceProperties;
 import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
@@ -76,14 +76,8 @@ public final class CircuitBreakerFleetAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(FleetOutcomeStore.class)
 		JdbcFleetOutcomeStore jdbcFleetOutcomeStore(ObjectProvider<DataSource> dataSource) {
-			DataSource unique = dataSource.getIfUnique();
-			if (unique == null) {
-				throw ResilienceConfigurationException.invalidValue("resilience.fleet.store", "jdbc",
-						"needs one DataSource bean to share the circuit breakers' outcomes, and the application has "
-								+ "none or several",
-						null);
-			}
-			return JdbcFleetOutcomeStore.create(unique);
+			return JdbcFleetOutcomeStore.create(StoreBeans.unique(dataSource, DataSource.class,
+					"resilience.fleet.store", "jdbc", "share the circuit breakers' outcomes"));
 		}
 
 	}
@@ -96,14 +90,8 @@ public final class CircuitBreakerFleetAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(FleetOutcomeStore.class)
 		RedisFleetOutcomeStore redisFleetOutcomeStore(ObjectProvider<RedisConnectionFactory> connectionFactory) {
-			RedisConnectionFactory unique = connectionFactory.getIfUnique();
-			if (unique == null) {
-				throw ResilienceConfigurationException.invalidValue("resilience.fleet.store", "redis",
-						"needs one RedisConnectionFactory bean to share the circuit breakers' outcomes, and the "
-								+ "application has none or several",
-						null);
-			}
-			return RedisFleetOutcomeStore.create(unique);
+			return RedisFleetOutcomeStore.create(StoreBeans.unique(connectionFactory, RedisConnectionFactory.class,
+					"resilience.fleet.store", "redis", "share the circuit breakers' outcomes"));
 		}
 
 	}

@@ -1,7 +1,7 @@
 package dev.resilience.autoconfigure.circuitbreaker.fleet;
 
+import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.resilience.autoconfigure.internal.DaemonSchedulers;
 import dev.resilience.autoconfigure.properties.ResiliencePolicyResolver;
 import dev.resilience.autoconfigure.slo.ErrorBudgetFleet;
 import dev.resilience.core.ResilienceRegistryListener;
@@ -28,7 +29,7 @@ public final class CircuitBreakerFleetSync implements SmartLifecycle, Resilience
 
 	private static final Log logger = LogFactory.getLog(CircuitBreakerFleetSync.class);
 
-	private static final long STOP_TIMEOUT_MILLIS = 10_000;
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
 	private final CircuitBreakerFleet fleet;
 
@@ -77,11 +78,7 @@ public final class CircuitBreakerFleetSync implements SmartLifecycle, Resilience
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "resilience-fleet-sync");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService executor = DaemonSchedulers.singleThread("resilience-fleet-sync");
 		long intervalMillis = this.fleet.syncInterval().toMillis();
 		executor.scheduleAtFixedRate(this::syncQuietly, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
 		this.scheduler = executor;
@@ -102,14 +99,7 @@ public final class CircuitBreakerFleetSync implements SmartLifecycle, Resilience
 		ScheduledExecutorService executor = this.scheduler;
 		this.scheduler = null;
 		if (executor != null) {
-			executor.shutdown();
-			try {
-				// Let an exchange in progress finish rather than interrupt its connection.
-				executor.awaitTermination(STOP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			DaemonSchedulers.shutdownAndWait(executor, STOP_TIMEOUT);
 		}
 	}
 

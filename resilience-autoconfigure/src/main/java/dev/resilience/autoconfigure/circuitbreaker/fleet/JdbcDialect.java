@@ -1,6 +1,6 @@
 package dev.resilience.autoconfigure.circuitbreaker.fleet;
 
-import java.util.Locale;
+import dev.resilience.autoconfigure.internal.JdbcDatabase;
 
 /**
  * The databases the JDBC fleet store supports, which differ only in how a bucket's row is
@@ -23,18 +23,14 @@ enum JdbcDialect {
 	 * @throws IllegalStateException when the database is not supported
 	 */
 	static JdbcDialect forProductName(String productName) {
-		String name = (productName != null) ? productName.toLowerCase(Locale.ROOT) : "";
-		if (name.contains("postgresql")) {
-			return POSTGRESQL;
-		}
-		if (name.contains("mysql") || name.contains("mariadb")) {
-			return MYSQL;
-		}
-		if (name.equals("h2")) {
-			return H2;
-		}
-		throw new IllegalStateException(
-				"the database " + productName + " is not supported; PostgreSQL, MySQL, MariaDB and H2 are");
+		JdbcDatabase database = JdbcDatabase.forProductName(productName)
+			.orElseThrow(() -> new IllegalStateException(
+					"the database " + productName + " is not supported; PostgreSQL, MySQL, MariaDB and H2 are"));
+		return switch (database) {
+			case POSTGRESQL -> POSTGRESQL;
+			case MYSQL -> MYSQL;
+			case H2 -> H2;
+		};
 	}
 
 }

@@ -4,21 +4,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
+import dev.resilience.autoconfigure.internal.JdbcTables;
 import dev.resilience.core.circuitbreaker.fleet.FleetOutcomeStore;
 import dev.resilience.core.circuitbreaker.fleet.FleetStoreException;
 import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
@@ -57,9 +55,6 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 	/** How often a store deletes expired rows unless told otherwise. */
 	public static final Duration DEFAULT_CLEANUP_INTERVAL = Duration.ofMinutes(1);
 
-	/** A table name, optionally schema-qualified; it is put into SQL text, so no quoting. */
-	private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
-
 	private static final Log logger = LogFactory.getLog(JdbcFleetOutcomeStore.class);
 
 	private final DataSource dataSource;
@@ -79,8 +74,7 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 	private volatile JdbcStatements statements;
 
 	private JdbcFleetOutcomeStore(Builder builder) {
-		this.dataSource = (builder.dataSource instanceof TransactionAwareDataSourceProxy proxy)
-				? proxy.getTargetDataSource() : builder.dataSource;
+		this.dataSource = JdbcTables.outsideTransactions(builder.dataSource);
 		this.tableName = builder.tableName;
 		this.createTable = builder.createTable;
 		this.cleanupIntervalMillis = millis(builder.cleanupInterval);
@@ -258,7 +252,7 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 			JdbcStatements sql = new JdbcStatements(
 					JdbcDialect.forProductName(connection.getMetaData().getDatabaseProductName()), this.tableName);
 			if (this.createTable) {
-				createTableIfMissing(connection, sql);
+				JdbcTables.createIfMissing(connection, sql.createTable(), this.tableName);
 			}
 			return sql;
 		}
@@ -266,26 +260,6 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 			throw new FleetStoreException(
 					"The JDBC fleet outcome store could not prepare table " + this.tableName + ": " + ex.getMessage(),
 					ex);
-		}
-	}
-
-	private void createTableIfMissing(Connection connection, JdbcStatements sql) throws SQLException {
-		if (!connection.getAutoCommit()) {
-			connection.setAutoCommit(true);
-		}
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(sql.createTable());
-		}
-		catch (SQLException ex) {
-			// Two instances creating the table at once: PostgreSQL may fail the second
-			// "IF NOT EXISTS" with a key violation in its catalog. The table is there then.
-			try (Statement probe = connection.createStatement()) {
-				probe.executeQuery("SELECT 1 FROM " + this.tableName + " WHERE 1 = 0").close();
-			}
-			catch (SQLException missing) {
-				ex.addSuppressed(missing);
-				throw ex;
-			}
 		}
 	}
 
@@ -342,11 +316,7 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 		 * @return this builder
 		 */
 		public Builder tableName(String tableName) {
-			if (tableName == null || tableName.length() > 128 || !TABLE_NAME.matcher(tableName).matches()) {
-				throw new IllegalArgumentException("tableName must be an unquoted SQL name ([schema.]table of"
-						+ " letters, digits and underscores, at most 128 characters) but was " + tableName);
-			}
-			this.tableName = tableName;
+			this.tableName = JdbcTables.requireUnquotedName(tableName);
 			return this;
 		}
 

@@ -1,10 +1,7 @@
 package dev.resilience.autoconfigure.circuitbreaker.fleet;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,6 +9,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 
+import dev.resilience.autoconfigure.internal.RedisScript;
 import dev.resilience.core.circuitbreaker.fleet.FleetOutcomeStore;
 import dev.resilience.core.circuitbreaker.fleet.FleetStoreException;
 import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
@@ -40,7 +38,7 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 	 * to add to each bucket in KEYS order. Returns calls, failed, slow of every bucket in
 	 * KEYS order, nil where a bucket or field is missing.
 	 */
-	private static final Script EXCHANGE = new Script("""
+	private static final RedisScript EXCHANGE = RedisScript.of("""
 			for i = 1, #KEYS do
 			  local calls = tonumber(ARGV[3 * i - 1])
 			  if calls > 0 then
@@ -111,7 +109,7 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 			keysAndArgs[buckets + 3 + 3 * i] = utf8(Long.toString(counts.slowCalls()));
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			return counts(run(connection, keysAndArgs, buckets), buckets);
+			return counts(EXCHANGE.eval(connection, ReturnType.MULTI, buckets, keysAndArgs), buckets);
 		}
 		catch (RuntimeException ex) {
 			throw new FleetStoreException("The Redis fleet outcome store failed to exchange the outcomes of breaker '"
@@ -147,28 +145,6 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 		return this.keyPrefix + "{" + breakerName + "}:" + bucketMillis + ":" + bucket;
 	}
 
-	private static List<Object> run(RedisConnection connection, byte[][] keysAndArgs, int keys) {
-		try {
-			return connection.scriptingCommands().evalSha(EXCHANGE.sha1, ReturnType.MULTI, keys, keysAndArgs);
-		}
-		catch (RuntimeException ex) {
-			if (!isNoScript(ex)) {
-				throw ex;
-			}
-			// First use on this server (or after SCRIPT FLUSH): send the script itself.
-			return connection.scriptingCommands().eval(EXCHANGE.source, ReturnType.MULTI, keys, keysAndArgs);
-		}
-	}
-
-	private static boolean isNoScript(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
 	private static byte[] utf8(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
@@ -176,25 +152,6 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 	@Override
 	public String toString() {
 		return "RedisFleetOutcomeStore[" + this.keyPrefix + "]";
-	}
-
-	/** A Lua script and its SHA-1, by which Redis caches it. */
-	private static final class Script {
-
-		private final byte[] source;
-
-		private final String sha1;
-
-		Script(String source) {
-			this.source = utf8(source);
-			try {
-				this.sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(this.source));
-			}
-			catch (NoSuchAlgorithmException ex) {
-				throw new IllegalStateException("SHA-1 is required of every Java runtime", ex);
-			}
-		}
-
 	}
 
 }
