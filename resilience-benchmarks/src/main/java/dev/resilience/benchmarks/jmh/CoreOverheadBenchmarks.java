@@ -1,5 +1,6 @@
 package dev.resilience.benchmarks.jmh;
 
+import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -17,8 +18,11 @@ import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
+import dev.resilience.core.circuitbreaker.fleet.InMemoryFleetOutcomeStore;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.retry.RetryConfig;
+import dev.resilience.core.time.Ticker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
 import io.github.resilience4j.core.IntervalFunction;
 
@@ -52,6 +56,8 @@ public class CoreOverheadBenchmarks {
 
 	private CircuitBreaker circuitBreaker;
 
+	private CircuitBreaker fleetCircuitBreaker;
+
 	private Bulkhead bulkhead;
 
 	private Retry retry;
@@ -72,6 +78,11 @@ public class CoreOverheadBenchmarks {
 		BulkheadConfig bulkheadConfig = BulkheadConfig.defaults();
 		RetryConfig retryConfig = RetryConfig.defaults();
 		this.circuitBreaker = CircuitBreaker.of("bench", breakerConfig);
+		// A member of a fleet: it counts each outcome for the store; no exchange runs here.
+		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(new InMemoryFleetOutcomeStore(), InstantSource.system(),
+				CircuitBreakerFleet.DEFAULT_SYNC_INTERVAL);
+		this.fleetCircuitBreaker = CircuitBreaker.of("bench", breakerConfig, Ticker.system(), fleet);
+		fleet.join(this.fleetCircuitBreaker);
 		this.bulkhead = Bulkhead.of("bench", bulkheadConfig);
 		this.retry = Retry.of("bench", retryConfig);
 		this.pipeline = ResiliencePipeline.builder("bench")
@@ -126,6 +137,11 @@ public class CoreOverheadBenchmarks {
 	@Benchmark
 	public String oursCircuitBreaker() throws Throwable {
 		return circuitBreaker.execute(call);
+	}
+
+	@Benchmark
+	public String oursFleetCircuitBreaker() throws Throwable {
+		return fleetCircuitBreaker.execute(call);
 	}
 
 	@Benchmark

@@ -72,6 +72,12 @@ public final class OverheadReport {
 		 */
 		FRAMEWORK,
 
+		/**
+		 * The library with an option Resilience4j has no equivalent of (a fleet breaker);
+		 * compared with Resilience4j's nearest policy, but not held to the targets.
+		 */
+		OPTION,
+
 		/** Neither: a cost that helps read the others, such as one clock read. */
 		REFERENCE
 
@@ -93,6 +99,10 @@ public final class OverheadReport {
 
 		static Row framework(String label, String method, String equivalent) {
 			return new Row(label, method, equivalent, Kind.FRAMEWORK);
+		}
+
+		static Row option(String label, String method, String nearest) {
+			return new Row(label, method, nearest, Kind.OPTION);
 		}
 
 		static Row reference(String label, String method) {
@@ -148,11 +158,16 @@ public final class OverheadReport {
 					+ "reads. The library's retry alone does not read it (its budget dates a call's deposit by "
 					+ "the budget's latest reading); in the pipeline the retry reads it once per attempt, that "
 					+ "reading dates the deposit and the breaker takes it as its start, so the pipeline reads it "
-					+ "twice per call, as Resilience4j's chain does. The reference row shows what one such read costs on this machine.",
+					+ "twice per call, as Resilience4j's chain does. The reference row shows what one such read costs on this machine. "
+					+ "The fleet member is the same breaker with `circuit-breaker.fleet` (a `CircuitBreakerFleet` as its "
+					+ "listener, no exchange running): it also reads the wall clock once per call, to count the outcome in "
+					+ "the bucket its call started in; Resilience4j has no such breaker.",
 			CoreOverheadBenchmarks.class, "direct", "direct call", null, "overhead.png", 1, 1, false,
 			List.of(Row.reference("one System.nanoTime() read (reference)", "clockRead"),
 					Row.ours("ours: circuit breaker (closed)", "oursCircuitBreaker", "r4jCircuitBreaker"),
 					Row.other("Resilience4j: circuit breaker (closed)", "r4jCircuitBreaker"),
+					Row.option("ours: circuit breaker (closed), fleet member", "oursFleetCircuitBreaker",
+							"r4jCircuitBreaker"),
 					Row.ours("ours: bulkhead", "oursBulkhead", "r4jBulkhead"),
 					Row.other("Resilience4j: bulkhead", "r4jBulkhead"),
 					Row.ours("ours: retry (no failure)", "oursRetry", "r4jRetry"),
@@ -443,7 +458,7 @@ public final class OverheadReport {
 				continue;
 			}
 			Measurement equivalent = switch (row.kind()) {
-				case OURS, FRAMEWORK -> (row.equivalent() != null) ? results.get(row.equivalent()) : null;
+				case OURS, OPTION, FRAMEWORK -> (row.equivalent() != null) ? results.get(row.equivalent()) : null;
 				case OTHER -> measurement;
 				case REFERENCE -> null;
 			};
@@ -534,7 +549,7 @@ public final class OverheadReport {
 			Measurement measurement = results.get(row.method());
 			if (measurement != null) {
 				Color color = switch (row.kind()) {
-					case OURS -> OURS;
+					case OURS, OPTION -> OURS;
 					case OTHER -> OTHER;
 					case FRAMEWORK -> FRAMEWORK;
 					case REFERENCE -> DIRECT;
