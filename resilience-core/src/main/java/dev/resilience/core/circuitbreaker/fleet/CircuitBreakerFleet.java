@@ -35,7 +35,10 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * call is admitted or refused locally, without waiting for the store. A half-open breaker
  * also opens again, as if its probes had failed, when the fleet's calls since it went
  * half-open trip: in a process that sees a call every few seconds its own probes would
- * take most of a minute to decide, while the rest of the fleet's calls already tell. An exchange happens
+ * take most of a minute to decide, while the rest of the fleet's calls already tell. For
+ * this an exchange moves an open breaker whose period has passed to half-open itself,
+ * without waiting for a call, and judges a half-open breaker on the fleet's newest
+ * {@code minimumCalls} calls since then, not on a closed breaker's whole window. An exchange happens
  * every bucket ({@code syncInterval}), on a thread of the caller's choosing
  * ({@link #sync()}), never on a protected call's thread, which pays only for counting its
  * outcome.
@@ -226,10 +229,13 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 				LOGGER.log(System.Logger.Level.INFO, "The fleet's outcomes of circuit breaker '" + breaker.name()
 						+ "' can be exchanged again");
 			}
-			OutcomeCounts window = window(fleet, bucket);
+			// Reading the state moves an open breaker whose period has passed to half-open.
+			CircuitBreakerState state = breaker.state();
+			OutcomeCounts window = window(fleet, bucket,
+					(state == CircuitBreakerState.HALF_OPEN) ? thresholds.minimumCalls() : windowCalls);
 			boolean tripped = thresholds.exceeded(window.calls(), window.failedCalls(), window.slowCalls());
 			long trips = view.trips();
-			if (tripped && breaker.trip()) {
+			if (tripped && state != CircuitBreakerState.OPEN && breaker.trip()) {
 				trips++;
 			}
 			view = new FleetView(window, tripped, trips, view.failedExchanges(), clock.instant(), null);
@@ -257,12 +263,12 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			return Arrays.asList(added);
 		}
 
-		private OutcomeCounts window(List<OutcomeCounts> fleet, long bucket) {
+		private OutcomeCounts window(List<OutcomeCounts> fleet, long bucket, long enoughCalls) {
 			OutcomeCounts window = OutcomeCounts.EMPTY;
 			long from = countFrom;
 			for (int i = fleet.size() - 1; i >= 0; i--) {
 				long start = (bucket - (fleet.size() - 1 - i)) * bucketMillis;
-				if (start < from || (windowCalls > 0 && window.calls() >= windowCalls)) {
+				if (start < from || (enoughCalls > 0 && window.calls() >= enoughCalls)) {
 					break;
 				}
 				window = window.plus(fleet.get(i));

@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import dev.resilience.core.circuitbreaker.CallOutcome;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.core.circuitbreaker.CircuitBreakerState;
 import dev.resilience.core.circuitbreaker.SlidingWindowType;
 import dev.resilience.core.time.ManualTicker;
@@ -58,9 +60,29 @@ class CircuitBreakerFleetTests {
 
 		final CircuitBreaker breaker;
 
+		final List<String> transitions = new ArrayList<>();
+
 		Process(CircuitBreakerConfig.Builder config) {
-			this.breaker = CircuitBreaker.of("payments", config.build(), ticker, fleet);
+			CircuitBreakerListener recording = new CircuitBreakerListener() {
+
+				@Override
+				public void onStateTransition(String name, CircuitBreakerState from, CircuitBreakerState to) {
+					transitions.add(from + "->" + to);
+					fleet.onStateTransition(name, from, to);
+				}
+
+				@Override
+				public void onCall(String name, CallOutcome outcome, long durationNanos) {
+					fleet.onCall(name, outcome, durationNanos);
+				}
+
+			};
+			this.breaker = CircuitBreaker.of("payments", config.build(), ticker, recording);
 			fleet.join(breaker);
+		}
+
+		List<String> listenerTransitions() {
+			return transitions;
 		}
 
 		void fail(int calls) {
@@ -140,7 +162,7 @@ class CircuitBreakerFleetTests {
 	void refusedAndIgnoredCallsAndOtherBreakersAreNotCounted() {
 		Process a = new Process(config().ignore(List.of(IllegalStateException.class)));
 		a.breaker.acquirePermission().onError(0, new IllegalStateException("ignored"));
-		a.fleet.onCall("inventory", dev.resilience.core.circuitbreaker.CallOutcome.FAILURE, 0);
+		a.fleet.onCall("inventory", CallOutcome.FAILURE, 0);
 		a.breaker.transitionTo(CircuitBreakerState.FORCED_OPEN);
 		for (int i = 0; i < 5; i++) {
 			try {
@@ -221,6 +243,54 @@ class CircuitBreakerFleetTests {
 		// As if its probes had failed: the next period is longer.
 		assertThat(quiet.breaker.timeUntilHalfOpen()).isEqualTo(OPEN.multipliedBy(3).dividedBy(2));
 		assertThat(quiet.view().trips()).isEqualTo(2);
+	}
+
+	@Test
+	void anExchangeMovesAnOpenBreakerWhosePeriodPassedToHalfOpen() {
+		Process quiet = new Process(config());
+		Process busy = new Process(config());
+		busy.breaker.transitionTo(CircuitBreakerState.DISABLED);
+		quiet.fail(10);
+		busy.fail(10);
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		ticker.advance(OPEN);
+		// No call arrives at the quiet process: its exchange alone starts the half-open state...
+		quiet.fleet.sync();
+		assertThat(quiet.listenerTransitions()).endsWith("OPEN->HALF_OPEN");
+		// ...so the fleet's failures of the next bucket reopen it before any probe of its own.
+		ticker.advance(SYNC);
+		busy.fail(20);
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(quiet.breaker.metrics().notPermittedCalls()).isZero();
+	}
+
+	@Test
+	void aHalfOpenBreakerLooksAtTheFleetsNewestCallsOnly() {
+		Process quiet = new Process(config());
+		Process busy = new Process(config());
+		busy.breaker.transitionTo(CircuitBreakerState.DISABLED);
+		quiet.fail(10);
+		busy.fail(10);
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		ticker.advance(OPEN);
+		quiet.fleet.sync();
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		ticker.advance(SYNC);
+		busy.succeed(80);
+		busy.fleet.sync();
+		ticker.advance(SYNC);
+		busy.fail(20);
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		// The newest minimum-calls (20) calls all failed: the 80 successes before them do not
+		// dilute them, as they would in a closed breaker's window of 100.
+		assertThat(quiet.view().window()).isEqualTo(new OutcomeCounts(20, 20, 0));
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
 	}
 
 	@Test
