@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.resilience.core.circuitbreaker.CallOutcome;
@@ -172,10 +172,15 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		private final long windowCalls;
 
 		/**
-		 * This process's outcomes not yet sent, by the bucket their calls started in; an
-		 * entry is emptied by each exchange and removed once no exchange can send it.
+		 * This process's outcomes not yet sent, by the bucket their calls started in: the
+		 * tally of bucket {@code b} sits at {@code b & (length - 1)}, replaced by a newer
+		 * bucket's when that one comes round; the ring is longer than an exchange reads, so
+		 * no bucket an exchange reads is replaced.
 		 */
-		private final ConcurrentMap<Long, Tally> unsent = new ConcurrentHashMap<>();
+		private final AtomicReferenceArray<Tally> unsent;
+
+		/** The bucket most calls start in, kept to spare them a division. */
+		private volatile Tally latest = new Tally(Long.MIN_VALUE, Long.MAX_VALUE);
 
 		/** Buckets that start before this instant (epoch millis) are not counted. */
 		private volatile long countFrom = Long.MIN_VALUE;
@@ -198,18 +203,43 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 				this.windowCalls = config.slidingWindowSize();
 			}
 			this.buckets = (int) Math.max(1, Math.min(3600, (horizonMillis + bucketMillis - 1) / bucketMillis));
+			this.unsent = new AtomicReferenceArray<>(Integer.highestOneBit(buckets + 2) * 2);
 		}
 
 		void record(CallOutcome outcome, long durationNanos) {
 			if (outcome == CallOutcome.NOT_PERMITTED || outcome == CallOutcome.IGNORED) {
 				return; // not an outcome of the dependency
 			}
-			long startedBucket = Math.floorDiv(clock.millis() - durationNanos / 1_000_000, bucketMillis);
-			Tally tally = unsent.get(startedBucket);
-			if (tally == null) {
-				tally = unsent.computeIfAbsent(startedBucket, (key) -> new Tally());
+			long started = clock.millis() - durationNanos / 1_000_000;
+			Tally tally = latest;
+			if (started - tally.startMillis >= bucketMillis || started < tally.startMillis) {
+				tally = tally(Math.floorDiv(started, bucketMillis));
+				if (tally == null) {
+					return; // started before the oldest bucket an exchange reads
+				}
 			}
 			tally.add(outcome);
+		}
+
+		/** @return the tally of a bucket, made when its slot holds an older one; null for a bucket too old */
+		private Tally tally(long bucket) {
+			int slot = (int) (bucket & (unsent.length() - 1));
+			for (;;) {
+				Tally current = unsent.get(slot);
+				if (current != null && current.bucket == bucket) {
+					return current;
+				}
+				if (current != null && current.bucket > bucket) {
+					return null;
+				}
+				Tally fresh = new Tally(bucket, bucket * bucketMillis);
+				if (unsent.compareAndSet(slot, current, fresh)) {
+					if (fresh.bucket > latest.bucket) {
+						latest = fresh;
+					}
+					return fresh;
+				}
+			}
 		}
 
 		void sync() {
@@ -249,14 +279,11 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			long oldest = bucket - buckets + 1;
 			OutcomeCounts[] added = new OutcomeCounts[buckets];
 			Arrays.fill(added, OutcomeCounts.EMPTY);
-			for (Map.Entry<Long, Tally> entry : unsent.entrySet()) {
-				long started = entry.getKey();
-				if (started < oldest) {
-					// No exchange reads it any more; a call still counting into it is lost.
-					unsent.remove(started);
-				}
-				else if (started <= bucket) {
-					added[(int) (started - oldest)] = entry.getValue().take();
+			for (int slot = 0; slot < unsent.length(); slot++) {
+				Tally tally = unsent.get(slot);
+				// A tally older than the buckets read is dropped when its slot is next needed.
+				if (tally != null && tally.bucket >= oldest && tally.bucket <= bucket) {
+					added[(int) (tally.bucket - oldest)] = tally.take();
 				}
 				// A bucket after this one (the clock went back): sent by a later exchange.
 			}
@@ -291,11 +318,20 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	/** One bucket's outcomes of this process, counted by the calls' threads. */
 	private static final class Tally {
 
+		final long bucket;
+
+		final long startMillis;
+
 		private final LongAdder calls = new LongAdder();
 
 		private final LongAdder failed = new LongAdder();
 
 		private final LongAdder slow = new LongAdder();
+
+		Tally(long bucket, long startMillis) {
+			this.bucket = bucket;
+			this.startMillis = startMillis;
+		}
 
 		void add(CallOutcome outcome) {
 			// The kind first, the call last: an exchange that reads between them sees a

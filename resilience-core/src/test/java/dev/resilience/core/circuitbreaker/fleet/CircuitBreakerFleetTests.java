@@ -323,6 +323,16 @@ class CircuitBreakerFleetTests {
 	}
 
 	@Test
+	void aCallThatStartedBeforeTheBucketsReadIsNotCounted() {
+		Process a = new Process(config());
+		a.breaker.acquirePermission().onError(CircuitBreakerFleet.COUNT_WINDOW_HORIZON.plusSeconds(1).toNanos(),
+				new IOException("timed out long ago"));
+		a.breaker.acquirePermission().onError(Duration.ofSeconds(3).toNanos(), new IOException("timed out"));
+		a.fleet.sync();
+		assertThat(a.view().window()).isEqualTo(new OutcomeCounts(1, 1, 1));
+	}
+
+	@Test
 	void aCountWindowTakesTheNewestBucketsUntilItHoldsItsCalls() {
 		Process a = new Process(config());
 		Process quiet = new Process(config());
