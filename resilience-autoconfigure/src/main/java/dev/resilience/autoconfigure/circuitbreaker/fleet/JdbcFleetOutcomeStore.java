@@ -115,7 +115,7 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 	@Override
 	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, List<OutcomeCounts> added,
 			int buckets) {
-		ExchangeArguments.check(breakerName, bucketMillis, added, buckets);
+		FleetOutcomeStore.checkExchange(breakerName, bucketMillis, added, buckets);
 		JdbcStatements sql = statements();
 		long bucketStart = saturatedMultiply(bucket, bucketMillis);
 		try (Connection connection = this.dataSource.getConnection()) {
@@ -129,7 +129,7 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 				if (!counts.isEmpty()) {
 					long addedBucket = bucket - buckets + 1 + i;
 					long expiresAt = saturatedAdd(saturatedMultiply(addedBucket, bucketMillis),
-							ExchangeArguments.retentionMillis(bucketMillis, buckets));
+							BucketRetention.millis(bucketMillis, buckets));
 					sql.add(connection, breakerName, bucketMillis, addedBucket, counts, expiresAt);
 					adds = true;
 				}

@@ -98,9 +98,9 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 	@Override
 	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, List<OutcomeCounts> added,
 			int buckets) {
-		ExchangeArguments.check(breakerName, bucketMillis, added, buckets);
+		FleetOutcomeStore.checkExchange(breakerName, bucketMillis, added, buckets);
 		byte[][] keysAndArgs = new byte[4 * buckets + 1][];
-		keysAndArgs[buckets] = utf8(Long.toString(ExchangeArguments.retentionMillis(bucketMillis, buckets)));
+		keysAndArgs[buckets] = utf8(Long.toString(BucketRetention.millis(bucketMillis, buckets)));
 		for (int i = 0; i < buckets; i++) {
 			keysAndArgs[i] = utf8(bucketKey(breakerName, bucketMillis, bucket - buckets + 1 + i));
 			OutcomeCounts counts = added.get(i);

@@ -1,6 +1,7 @@
 package dev.resilience.core.circuitbreaker.fleet;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Where the processes of a fleet add up the outcomes of their circuit breakers of the same
@@ -37,5 +38,29 @@ public interface FleetOutcomeStore {
 	 */
 	List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, List<OutcomeCounts> added,
 			int buckets);
+
+	/**
+	 * The checks every store makes of an exchange's arguments before doing anything.
+	 * @param breakerName the breaker's name
+	 * @param bucketMillis the bucket length in milliseconds
+	 * @param added the outcomes to add, one count per bucket
+	 * @param buckets how many buckets to read
+	 * @throws IllegalArgumentException (or {@link NullPointerException}) for any that is
+	 * out of bounds or missing
+	 */
+	static void checkExchange(String breakerName, long bucketMillis, List<OutcomeCounts> added, int buckets) {
+		Objects.requireNonNull(breakerName, "breakerName must not be null");
+		Objects.requireNonNull(added, "added must not be null");
+		if (bucketMillis <= 0) {
+			throw new IllegalArgumentException("bucketMillis must be > 0 but was " + bucketMillis);
+		}
+		if (buckets <= 0) {
+			throw new IllegalArgumentException("buckets must be > 0 but was " + buckets);
+		}
+		if (added.size() != buckets) {
+			throw new IllegalArgumentException(
+					"added must hold one count per bucket (" + buckets + ") but held " + added.size());
+		}
+	}
 
 }

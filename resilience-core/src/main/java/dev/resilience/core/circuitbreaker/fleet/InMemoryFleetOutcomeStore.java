@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -21,18 +20,7 @@ public final class InMemoryFleetOutcomeStore implements FleetOutcomeStore {
 	@Override
 	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, List<OutcomeCounts> added,
 			int buckets) {
-		Objects.requireNonNull(breakerName, "breakerName must not be null");
-		Objects.requireNonNull(added, "added must not be null");
-		if (bucketMillis <= 0) {
-			throw new IllegalArgumentException("bucketMillis must be > 0 but was " + bucketMillis);
-		}
-		if (buckets <= 0) {
-			throw new IllegalArgumentException("buckets must be > 0 but was " + buckets);
-		}
-		if (added.size() != buckets) {
-			throw new IllegalArgumentException(
-					"added must hold one count per bucket (" + buckets + ") but held " + added.size());
-		}
+		FleetOutcomeStore.checkExchange(breakerName, bucketMillis, added, buckets);
 		return series.computeIfAbsent(new Key(breakerName, bucketMillis), (key) -> new Series())
 			.exchange(bucket, added, buckets);
 	}
