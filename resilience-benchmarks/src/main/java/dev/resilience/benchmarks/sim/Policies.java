@@ -77,19 +77,9 @@ public final class Policies {
 	 * @return that policy
 	 */
 	public static Policy nestedNaive() {
-		return new Policy() {
+		return new NamedPolicy("3 layers x exp (naive)", "3 nested layers, each 3 retries after 100/200/400 ms") {
 
 			private final ScheduledRetry strategy = ScheduledRetry.exponential(4, HUNDRED_MS, 2);
-
-			@Override
-			public String name() {
-				return "3 layers x exp (naive)";
-			}
-
-			@Override
-			public String description() {
-				return "3 nested layers, each 3 retries after 100/200/400 ms";
-			}
 
 			@Override
 			public int layers() {
@@ -123,17 +113,7 @@ public final class Policies {
 	 * A single-layer policy whose strategy is made per client from its random stream.
 	 */
 	static Policy perClient(String name, String description, Function<RandomGenerator, RetryStrategy> factory) {
-		return new Policy() {
-
-			@Override
-			public String name() {
-				return name;
-			}
-
-			@Override
-			public String description() {
-				return description;
-			}
+		return new NamedPolicy(name, description) {
 
 			@Override
 			public RetryStrategy newStrategy(int layer, Ticker ticker, RandomGenerator random) {

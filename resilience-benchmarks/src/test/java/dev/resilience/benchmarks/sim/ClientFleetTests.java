@@ -49,17 +49,7 @@ class ClientFleetTests {
 
 	@Test
 	void anAttemptRefusedByTheClientPutsNoLoadOnTheOrigin() {
-		Policy refuseAll = new Policy() {
-
-			@Override
-			public String name() {
-				return "refuse";
-			}
-
-			@Override
-			public String description() {
-				return "refuses every attempt, retries twice";
-			}
+		Policy refuseAll = new NamedPolicy("refuse", "refuses every attempt, retries twice") {
 
 			@Override
 			public RetryStrategy newStrategy(int layer, Ticker ticker, RandomGenerator random) {
@@ -105,17 +95,7 @@ class ClientFleetTests {
 	void theClientsOfOneProcessShareItsStrategies() {
 		int[] callsPerStrategy = new int[3];
 		int[] created = new int[1];
-		Policy counting = new Policy() {
-
-			@Override
-			public String name() {
-				return "counting";
-			}
-
-			@Override
-			public String description() {
-				return "counts the calls each strategy starts";
-			}
+		Policy counting = new NamedPolicy("counting", "counts the calls each strategy starts") {
 
 			@Override
 			public RetryStrategy newStrategy(int layer, Ticker ticker, RandomGenerator random) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 import dev.resilience.benchmarks.sim.EventLoop;
+import dev.resilience.benchmarks.sim.NamedPolicy;
 import dev.resilience.benchmarks.sim.Policy;
 import dev.resilience.benchmarks.sim.RetryStrategy;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
@@ -263,17 +264,7 @@ public final class OurPolicies {
 		String description = "library defaults, and each process's breaker also opened by the whole fleet's "
 				+ "outcomes: one CircuitBreakerFleet per process exchanging with one store shared by all "
 				+ "processes every " + seconds(syncInterval) + ", at a phase of its own";
-		return new Policy() {
-
-			@Override
-			public String name() {
-				return name;
-			}
-
-			@Override
-			public String description() {
-				return description;
-			}
+		return new NamedPolicy(name, description) {
 
 			@Override
 			public RetryStrategy newStrategy(int layer, Ticker ticker, RandomGenerator random) {
@@ -343,17 +334,7 @@ public final class OurPolicies {
 
 	private static Policy policy(String name, String description, int layers, RetryConfig retry,
 			CircuitBreakerConfig breaker) {
-		return new Policy() {
-
-			@Override
-			public String name() {
-				return name;
-			}
-
-			@Override
-			public String description() {
-				return description;
-			}
+		return new NamedPolicy(name, description) {
 
 			@Override
 			public int layers() {

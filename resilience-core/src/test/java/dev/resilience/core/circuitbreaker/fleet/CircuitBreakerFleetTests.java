@@ -103,6 +103,24 @@ class CircuitBreakerFleetTests {
 
 	}
 
+	/** @return a process whose breaker records every outcome and never opens */
+	private Process busyProcess() {
+		Process busy = new Process(config());
+		busy.breaker.transitionTo(CircuitBreakerState.DISABLED);
+		return busy;
+	}
+
+	/** @return a process whose breaker the fleet opened: 10 failures of its own, 10 of the busy one */
+	private Process openedByTheFleet(Process busy) {
+		Process quiet = new Process(config());
+		quiet.fail(10);
+		busy.fail(10);
+		busy.fleet.sync();
+		quiet.fleet.sync();
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		return quiet;
+	}
+
 	@Test
 	void failuresTooFewForAnyOneProcessOpenEveryBreakerOfTheFleet() {
 		List<Process> processes = List.of(new Process(config()), new Process(config()), new Process(config()));
@@ -247,13 +265,8 @@ class CircuitBreakerFleetTests {
 
 	@Test
 	void anExchangeMovesAnOpenBreakerWhosePeriodPassedToHalfOpen() {
-		Process quiet = new Process(config());
-		Process busy = new Process(config());
-		busy.breaker.transitionTo(CircuitBreakerState.DISABLED);
-		quiet.fail(10);
-		busy.fail(10);
-		busy.fleet.sync();
-		quiet.fleet.sync();
+		Process busy = busyProcess();
+		Process quiet = openedByTheFleet(busy);
 		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
 		ticker.advance(OPEN);
 		// No call arrives at the quiet process: its exchange alone starts the half-open state...
@@ -270,13 +283,8 @@ class CircuitBreakerFleetTests {
 
 	@Test
 	void aHalfOpenBreakerLooksAtTheFleetsNewestCallsOnly() {
-		Process quiet = new Process(config());
-		Process busy = new Process(config());
-		busy.breaker.transitionTo(CircuitBreakerState.DISABLED);
-		quiet.fail(10);
-		busy.fail(10);
-		busy.fleet.sync();
-		quiet.fleet.sync();
+		Process busy = busyProcess();
+		Process quiet = openedByTheFleet(busy);
 		ticker.advance(OPEN);
 		quiet.fleet.sync();
 		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
@@ -295,13 +303,8 @@ class CircuitBreakerFleetTests {
 
 	@Test
 	void aCallCountsInTheBucketItStartedIn() {
-		Process quiet = new Process(config());
-		Process busy = new Process(config());
-		busy.breaker.transitionTo(CircuitBreakerState.DISABLED);
-		quiet.fail(10);
-		busy.fail(10);
-		busy.fleet.sync();
-		quiet.fleet.sync();
+		Process busy = busyProcess();
+		Process quiet = openedByTheFleet(busy);
 		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
 		ticker.advance(OPEN);
 		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
