@@ -46,6 +46,13 @@ final class CompositeListeners {
 				}
 			}
 
+			@Override
+			public void onProbe(String name, CallOutcome outcome, long durationNanos) {
+				for (CircuitBreakerListener listener : all) {
+					listener.onProbe(name, outcome, durationNanos);
+				}
+			}
+
 		};
 	}
 

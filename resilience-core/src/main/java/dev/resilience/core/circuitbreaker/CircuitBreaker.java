@@ -241,6 +241,75 @@ public final class CircuitBreaker {
 	}
 
 	/**
+	 * Keeps the breaker open while other processes probe the dependency for it. An open
+	 * breaker stays open for at least {@code atLeast} from now (never less than the rest of
+	 * its period); a half-open breaker that has not admitted a probe yet opens again for
+	 * {@code atLeast}, keeping the period its probes would have grown from. Neither counts
+	 * as a failed round of probes: the growth of the open period is unchanged. Does nothing
+	 * in any other state, nor to a half-open breaker with a probe admitted.
+	 * @param atLeast how long from now the breaker must stay open
+	 * @return whether the breaker is open until at least then
+	 */
+	public boolean holdOpen(Duration atLeast) {
+		long holdNanos = saturatedNanos(Objects.requireNonNull(atLeast, "atLeast must not be null"));
+		if (holdNanos < 0) {
+			throw new IllegalArgumentException("atLeast must not be negative but was " + atLeast);
+		}
+		for (;;) {
+			State current = state.get();
+			long now = ticker.read();
+			State held;
+			if (current instanceof Open) {
+				Open open = (Open) current;
+				if (open.remainingNanos(now) >= holdNanos) {
+					return true;
+				}
+				held = new Open(now, open.periodNanos, holdNanos, open.tripped, open.trippedMinimumCalls);
+			}
+			else if (current instanceof HalfOpen && ((HalfOpen) current).untouched()) {
+				HalfOpen halfOpen = (HalfOpen) current;
+				held = new Open(now, halfOpen.previousOpenNanos, holdNanos, WindowCounts.EMPTY, config.halfOpenCalls());
+			}
+			else {
+				return false;
+			}
+			if (state.compareAndSet(current, held)) {
+				if (current.kind != CircuitBreakerState.OPEN) {
+					notifyTransition(current.kind, CircuitBreakerState.OPEN);
+				}
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Closes an open or half-open breaker on probes made elsewhere, by the same
+	 * dependency's breakers in other processes, as if its own probes had passed: the window
+	 * starts empty and the growth of the open period is remembered as after passed probes.
+	 * The outcomes of its own probes still running are not recorded. Does nothing in any
+	 * other state.
+	 * @return whether this call closed the breaker
+	 */
+	public boolean pass() {
+		State current = state.get();
+		long previousOpenNanos;
+		if (current instanceof Open) {
+			previousOpenNanos = ((Open) current).periodNanos;
+		}
+		else if (current instanceof HalfOpen) {
+			previousOpenNanos = ((HalfOpen) current).previousOpenNanos;
+		}
+		else {
+			return false;
+		}
+		if (!state.compareAndSet(current, new Closed(previousOpenNanos, ticker.read()))) {
+			return false; // an outcome or an operator moved it first
+		}
+		notifyTransition(current.kind, CircuitBreakerState.CLOSED);
+		return true;
+	}
+
+	/**
 	 * Closes the breaker with an empty window, forgets the growth of its open period and
 	 * zeroes the count of refused calls.
 	 */
@@ -350,8 +419,12 @@ public final class CircuitBreaker {
 		boolean failed = threw && (error == null || recorded.test(error));
 		boolean slow = durationNanos >= slowCallNanos;
 		State next = issuer.record(SlidingWindow.outcome(failed, slow));
-		notifyCall(failed ? (slow ? CallOutcome.SLOW_FAILURE : CallOutcome.FAILURE)
-				: (slow ? CallOutcome.SLOW_SUCCESS : CallOutcome.SUCCESS), durationNanos);
+		CallOutcome outcome = failed ? (slow ? CallOutcome.SLOW_FAILURE : CallOutcome.FAILURE)
+				: (slow ? CallOutcome.SLOW_SUCCESS : CallOutcome.SUCCESS);
+		notifyCall(outcome, durationNanos);
+		if (issuer.kind == CircuitBreakerState.HALF_OPEN) {
+			notifyProbe(outcome, durationNanos);
+		}
 		if (next != null) {
 			notifyTransition(issuer.kind, next.kind);
 		}
@@ -366,6 +439,15 @@ public final class CircuitBreaker {
 	private void notifyCall(CallOutcome outcome, long durationNanos) {
 		try {
 			listener.onCall(name, outcome, durationNanos);
+		}
+		catch (Throwable ex) {
+			listenerFailed(ex);
+		}
+	}
+
+	private void notifyProbe(CallOutcome outcome, long durationNanos) {
+		try {
+			listener.onProbe(name, outcome, durationNanos);
 		}
 		catch (Throwable ex) {
 			listenerFailed(ex);
@@ -546,16 +628,25 @@ public final class CircuitBreaker {
 
 		private final long openedAt;
 
+		/** The open period: what the next one grows from. */
 		private final long periodNanos;
+
+		/** How long after {@code openedAt} it admits probes: the period, or a hold's length. */
+		private final long lengthNanos;
 
 		private final WindowCounts tripped;
 
 		private final int trippedMinimumCalls;
 
 		Open(long openedAt, long periodNanos, WindowCounts tripped, int trippedMinimumCalls) {
+			this(openedAt, periodNanos, periodNanos, tripped, trippedMinimumCalls);
+		}
+
+		Open(long openedAt, long periodNanos, long lengthNanos, WindowCounts tripped, int trippedMinimumCalls) {
 			super(CircuitBreakerState.OPEN);
 			this.openedAt = openedAt;
 			this.periodNanos = periodNanos;
+			this.lengthNanos = lengthNanos;
 			this.tripped = tripped;
 			this.trippedMinimumCalls = trippedMinimumCalls;
 		}
@@ -572,7 +663,7 @@ public final class CircuitBreaker {
 
 		long remainingNanos(long now) {
 			// Differences of ticker readings, never absolute ones: the ticker's origin is arbitrary.
-			return Math.max(0, periodNanos - (now - openedAt));
+			return Math.max(0, lengthNanos - (now - openedAt));
 		}
 
 		void toHalfOpen() {
@@ -661,6 +752,11 @@ public final class CircuitBreaker {
 		@Override
 		long openPeriodNanos(long now) {
 			return nextOpenNanos(previousOpenNanos);
+		}
+
+		/** @return whether no probe has been admitted yet */
+		boolean untouched() {
+			return freeSlots.get() == probes && completed.get() == 0;
 		}
 
 		@Override

@@ -27,4 +27,14 @@ public interface CircuitBreakerListener {
 	default void onCall(String name, CallOutcome outcome, long durationNanos) {
 	}
 
+	/**
+	 * A probe of a half-open breaker ended; heard after {@link #onCall} for the same call,
+	 * and before the transition its outcome caused, if any.
+	 * @param name the breaker's name
+	 * @param outcome how the probe ended: a success or failure, slow or not
+	 * @param durationNanos how long it took
+	 */
+	default void onProbe(String name, CallOutcome outcome, long durationNanos) {
+	}
+
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -358,6 +360,113 @@ class CircuitBreakerOpenPeriodTests {
 		breaker.transitionTo(CircuitBreakerState.DISABLED);
 		assertThat(breaker.trip()).isFalse();
 		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.DISABLED);
+	}
+
+	@Test
+	void holdOpenKeepsAnOpenBreakerOpenWithoutGrowingItsPeriod() {
+		CircuitBreaker breaker = breaker(config());
+		trip(breaker);
+		ticker.advance(FIRST.dividedBy(2));
+		// Never shortens: half a second is left, a hold of a quarter changes nothing.
+		assertThat(breaker.holdOpen(FIRST.dividedBy(4))).isTrue();
+		assertThat(breaker.timeUntilHalfOpen()).isEqualTo(FIRST.dividedBy(2));
+		assertThat(breaker.holdOpen(Duration.ofSeconds(3))).isTrue();
+		assertThat(breaker.timeUntilHalfOpen()).isEqualTo(Duration.ofSeconds(3));
+		assertThatExceptionOfType(CallNotPermittedException.class).isThrownBy(breaker::acquirePermission)
+			.satisfies((ex) -> assertThat(ex.retryAfter()).isEqualTo(Duration.ofSeconds(3)));
+		// The period it grows from is still the first one, not the hold.
+		assertThat(breaker.currentOpenDuration()).isEqualTo(FIRST);
+		ticker.advance(Duration.ofSeconds(3));
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		fail(breaker, 2);
+		assertOpenFor(breaker, FIRST.multipliedBy(2));
+		assertThat(listener.transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN",
+				"OPEN->HALF_OPEN");
+	}
+
+	@Test
+	void holdOpenReopensAHalfOpenBreakerOnlyBeforeItsFirstProbe() {
+		CircuitBreaker breaker = breaker(config());
+		trip(breaker);
+		ticker.advance(FIRST);
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		assertThat(breaker.holdOpen(Duration.ofMillis(500))).isTrue();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(breaker.timeUntilHalfOpen()).isEqualTo(Duration.ofMillis(500));
+		ticker.advance(Duration.ofMillis(500));
+		// A probe admitted: the hold leaves it to its probes, which close it.
+		CircuitBreaker.Permit probe = breaker.acquirePermission();
+		assertThat(breaker.holdOpen(Duration.ofMillis(500))).isFalse();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		probe.onSuccess(0);
+		succeed(breaker, 1);
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(breaker.holdOpen(Duration.ofMillis(500))).isFalse();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(listener.transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN",
+				"OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> breaker.holdOpen(Duration.ofMillis(-1)))
+			.withMessageContaining("atLeast");
+	}
+
+	@Test
+	void holdOpenOfAHalfOpenBreakerKeepsThePeriodItsProbesGrowFrom() {
+		CircuitBreaker breaker = breaker(config());
+		trip(breaker);
+		waitOutAndFailProbes(breaker, FIRST);
+		ticker.advance(FIRST.multipliedBy(2));
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		breaker.holdOpen(FIRST);
+		ticker.advance(FIRST);
+		fail(breaker, 2);
+		// Failed probes after the hold: 2 s grows to 4 s, as if there had been no hold.
+		assertOpenFor(breaker, FIRST.multipliedBy(4));
+	}
+
+	@Test
+	void passClosesAnOpenOrHalfOpenBreakerAsIfItsProbesHadPassed() {
+		CircuitBreaker breaker = breaker(config());
+		trip(breaker);
+		assertThat(breaker.pass()).isTrue();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(breaker.metrics().bufferedCalls()).isZero();
+		assertThat(breaker.pass()).isFalse();
+		// Opening again soon after: the growth is remembered, as after passed probes.
+		trip(breaker);
+		assertOpenFor(breaker, FIRST.multipliedBy(2));
+		CircuitBreaker.Permit probe = breaker.acquirePermission();
+		assertThat(breaker.pass()).isTrue();
+		// The probe still running ends after the state that admitted it: not recorded.
+		probe.onError(0, new IOException("late"));
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(breaker.metrics().bufferedCalls()).isZero();
+		assertThat(listener.transitions).containsExactly("CLOSED->OPEN", "OPEN->CLOSED", "CLOSED->OPEN",
+				"OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+		breaker.transitionTo(CircuitBreakerState.FORCED_OPEN);
+		assertThat(breaker.pass()).isFalse();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.FORCED_OPEN);
+	}
+
+	@Test
+	void theListenerHearsOfProbesAndOfNoOtherCalls() {
+		List<String> probes = new ArrayList<>();
+		CircuitBreaker breaker = CircuitBreaker.of("payments", config().slowCallDuration(Duration.ofMillis(10)).build(),
+				ticker, new CircuitBreakerListener() {
+
+					@Override
+					public void onProbe(String name, CallOutcome outcome, long durationNanos) {
+						probes.add(name + " " + outcome + " " + durationNanos);
+					}
+
+				});
+		trip(breaker);
+		assertThat(probes).isEmpty();
+		ticker.advance(FIRST);
+		breaker.acquirePermission().onSuccess(5);
+		breaker.acquirePermission().onError(20_000_000, new IOException("slow and down"));
+		assertThat(probes).containsExactly("payments SUCCESS 5", "payments SLOW_FAILURE 20000000");
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
 	}
 
 }

@@ -28,7 +28,8 @@ import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
  * <pre>
  * CREATE TABLE resilience_breaker_outcomes (breaker_name VARCHAR(200) NOT NULL,
  *     bucket_millis BIGINT NOT NULL, bucket BIGINT NOT NULL, calls BIGINT NOT NULL,
- *     failed_calls BIGINT NOT NULL, slow_calls BIGINT NOT NULL, expires_at BIGINT NOT NULL,
+ *     failed_calls BIGINT NOT NULL, slow_calls BIGINT NOT NULL, probes BIGINT NOT NULL,
+ *     failed_probes BIGINT NOT NULL, slow_probes BIGINT NOT NULL, expires_at BIGINT NOT NULL,
  *     PRIMARY KEY (breaker_name, bucket_millis, bucket))
  * </pre>
  * One row per bucket of the whole fleet, not per process, so the table stays as small as
@@ -158,10 +159,10 @@ public final class JdbcFleetOutcomeStore implements FleetOutcomeStore {
 			statement.setLong(4, bucket);
 			try (ResultSet rows = statement.executeQuery()) {
 				while (rows.next()) {
-					long calls = rows.getLong(2);
-					if (calls > 0) {
-						counts[(int) (rows.getLong(1) - oldest)] = new OutcomeCounts(calls, rows.getLong(3),
-								rows.getLong(4));
+					OutcomeCounts row = new OutcomeCounts(rows.getLong(2), rows.getLong(3), rows.getLong(4),
+							rows.getLong(5), rows.getLong(6), rows.getLong(7));
+					if (!row.isEmpty()) {
+						counts[(int) (rows.getLong(1) - oldest)] = row;
 					}
 				}
 			}

@@ -13,7 +13,12 @@ import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
 final class JdbcStatements {
 
 	private static final String COLUMNS = "breaker_name, bucket_millis, bucket, calls, failed_calls, slow_calls,"
-			+ " expires_at";
+			+ " probes, failed_probes, slow_probes, expires_at";
+
+	/** What an addition to an existing row sets, its counts bound in the order of {@link #bindCounts}. */
+	private static final String ADDITIONS = "calls = calls + ?, failed_calls = failed_calls + ?,"
+			+ " slow_calls = slow_calls + ?, probes = probes + ?, failed_probes = failed_probes + ?,"
+			+ " slow_probes = slow_probes + ?, expires_at = GREATEST(expires_at, ?)";
 
 	private final JdbcDialect dialect;
 
@@ -34,27 +39,28 @@ final class JdbcStatements {
 		// Lengths keep the primary key within MySQL's 3072-byte limit in utf8mb4.
 		this.createTable = "CREATE TABLE IF NOT EXISTS " + table + " (breaker_name VARCHAR(200) NOT NULL,"
 				+ " bucket_millis BIGINT NOT NULL, bucket BIGINT NOT NULL, calls BIGINT NOT NULL,"
-				+ " failed_calls BIGINT NOT NULL, slow_calls BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+				+ " failed_calls BIGINT NOT NULL, slow_calls BIGINT NOT NULL, probes BIGINT NOT NULL,"
+				+ " failed_probes BIGINT NOT NULL, slow_probes BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
 				+ " PRIMARY KEY (breaker_name, bucket_millis, bucket))";
-		String insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+		String insert = "INSERT INTO " + table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 		this.insert = switch (dialect) {
-			case POSTGRESQL -> "INSERT INTO " + table + " AS existing (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+			case POSTGRESQL -> "INSERT INTO " + table + " AS existing (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 					+ " ON CONFLICT (breaker_name, bucket_millis, bucket) DO UPDATE SET"
 					+ " calls = existing.calls + EXCLUDED.calls,"
 					+ " failed_calls = existing.failed_calls + EXCLUDED.failed_calls,"
 					+ " slow_calls = existing.slow_calls + EXCLUDED.slow_calls,"
+					+ " probes = existing.probes + EXCLUDED.probes,"
+					+ " failed_probes = existing.failed_probes + EXCLUDED.failed_probes,"
+					+ " slow_probes = existing.slow_probes + EXCLUDED.slow_probes,"
 					+ " expires_at = GREATEST(existing.expires_at, EXCLUDED.expires_at)";
 			// The counts are bound a second time rather than read with VALUES(), which MySQL
 			// deprecates and MariaDB's replacement (VALUE()) MySQL does not know.
-			case MYSQL -> insert + " ON DUPLICATE KEY UPDATE calls = calls + ?, failed_calls = failed_calls + ?,"
-					+ " slow_calls = slow_calls + ?, expires_at = GREATEST(expires_at, ?)";
+			case MYSQL -> insert + " ON DUPLICATE KEY UPDATE " + ADDITIONS;
 			case H2 -> insert;
 		};
 		this.update = (dialect != JdbcDialect.H2) ? null
-				: "UPDATE " + table + " SET calls = calls + ?, failed_calls = failed_calls + ?,"
-						+ " slow_calls = slow_calls + ?, expires_at = GREATEST(expires_at, ?)"
-						+ " WHERE breaker_name = ? AND bucket_millis = ? AND bucket = ?";
-		this.read = "SELECT bucket, calls, failed_calls, slow_calls FROM " + table
+				: "UPDATE " + table + " SET " + ADDITIONS + " WHERE breaker_name = ? AND bucket_millis = ? AND bucket = ?";
+		this.read = "SELECT bucket, calls, failed_calls, slow_calls, probes, failed_probes, slow_probes FROM " + table
 				+ " WHERE breaker_name = ? AND bucket_millis = ? AND bucket >= ? AND bucket <= ?";
 		this.deleteExpired = "DELETE FROM " + table + " WHERE expires_at <= ?";
 	}
@@ -86,7 +92,7 @@ final class JdbcStatements {
 		try (PreparedStatement statement = connection.prepareStatement(this.insert)) {
 			bindRow(statement, breakerName, bucketMillis, bucket, added, expiresAt);
 			if (this.dialect == JdbcDialect.MYSQL) {
-				bindCounts(statement, 8, added, expiresAt);
+				bindCounts(statement, 11, added, expiresAt);
 			}
 			statement.executeUpdate();
 		}
@@ -122,10 +128,10 @@ final class JdbcStatements {
 	private boolean updateOnH2(Connection connection, String breakerName, long bucketMillis, long bucket,
 			OutcomeCounts added, long expiresAt) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement(this.update)) {
-			bindCounts(statement, 1, added, expiresAt);
-			statement.setString(5, breakerName);
-			statement.setLong(6, bucketMillis);
-			statement.setLong(7, bucket);
+			int next = bindCounts(statement, 1, added, expiresAt);
+			statement.setString(next, breakerName);
+			statement.setLong(next + 1, bucketMillis);
+			statement.setLong(next + 2, bucket);
 			return statement.executeUpdate() == 1;
 		}
 	}
@@ -138,12 +144,17 @@ final class JdbcStatements {
 		bindCounts(statement, 4, added, expiresAt);
 	}
 
-	private static void bindCounts(PreparedStatement statement, int first, OutcomeCounts added, long expiresAt)
+	/** @return the index of the parameter after them */
+	private static int bindCounts(PreparedStatement statement, int first, OutcomeCounts added, long expiresAt)
 			throws SQLException {
 		statement.setLong(first, added.calls());
 		statement.setLong(first + 1, added.failedCalls());
 		statement.setLong(first + 2, added.slowCalls());
-		statement.setLong(first + 3, expiresAt);
+		statement.setLong(first + 3, added.probes());
+		statement.setLong(first + 4, added.failedProbes());
+		statement.setLong(first + 5, added.slowProbes());
+		statement.setLong(first + 6, expiresAt);
+		return first + 7;
 	}
 
 	private static boolean isIntegrityViolation(SQLException ex) {

@@ -16,7 +16,8 @@ import dev.resilience.core.circuitbreaker.fleet.OutcomeCounts;
 
 /**
  * Adds up the fleet's circuit breaker outcomes in Redis. One hash per bucket, with the
- * fields {@code calls}, {@code failed} and {@code slow}, under
+ * fields {@code calls}, {@code failed}, {@code slow}, {@code probes}, {@code failedProbes}
+ * and {@code slowProbes}, under
  * {@code <prefix>{<breakerName>}:<bucketMillis>:<bucket>}: the braces keep a breaker's
  * keys in one cluster slot, which the script needs.
  * <p>
@@ -32,19 +33,27 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 	/** The key prefix used unless another is given. */
 	public static final String DEFAULT_KEY_PREFIX = "resilience:fleet:";
 
+	/** The hash fields of a bucket, in the order the script adds and returns them. */
+	private static final int FIELDS = 6;
+
 	/**
 	 * KEYS = the buckets to read, oldest first, the last one the current bucket; ARGV[1] =
-	 * the time to live of an added bucket in milliseconds, then calls, failed and slow calls
-	 * to add to each bucket in KEYS order. Returns calls, failed, slow of every bucket in
-	 * KEYS order, nil where a bucket or field is missing.
+	 * the time to live of an added bucket in milliseconds, then the six counts (calls,
+	 * failed, slow, probes, failedProbes, slowProbes) to add to each bucket in KEYS order.
+	 * Returns the six counts of every bucket in KEYS order, nil where a bucket or field is
+	 * missing.
 	 */
 	private static final RedisScript EXCHANGE = RedisScript.of("""
+			local fields = {'calls', 'failed', 'slow', 'probes', 'failedProbes', 'slowProbes'}
 			for i = 1, #KEYS do
-			  local calls = tonumber(ARGV[3 * i - 1])
-			  if calls > 0 then
-			    redis.call('HINCRBY', KEYS[i], 'calls', calls)
-			    redis.call('HINCRBY', KEYS[i], 'failed', ARGV[3 * i])
-			    redis.call('HINCRBY', KEYS[i], 'slow', ARGV[3 * i + 1])
+			  local base = 6 * (i - 1) + 1
+			  if tonumber(ARGV[base + 1]) > 0 or tonumber(ARGV[base + 4]) > 0 then
+			    for f = 1, 6 do
+			      local count = tonumber(ARGV[base + f])
+			      if count > 0 then
+			        redis.call('HINCRBY', KEYS[i], fields[f], count)
+			      end
+			    end
 			    if redis.call('PTTL', KEYS[i]) < tonumber(ARGV[1]) then
 			      redis.call('PEXPIRE', KEYS[i], ARGV[1])
 			    end
@@ -52,10 +61,10 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 			end
 			local counts = {}
 			for i = 1, #KEYS do
-			  local fields = redis.call('HMGET', KEYS[i], 'calls', 'failed', 'slow')
-			  counts[#counts + 1] = fields[1]
-			  counts[#counts + 1] = fields[2]
-			  counts[#counts + 1] = fields[3]
+			  local values = redis.call('HMGET', KEYS[i], unpack(fields))
+			  for f = 1, 6 do
+			    counts[#counts + 1] = values[f]
+			  end
 			end
 			return counts
 			""");
@@ -99,14 +108,16 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 	public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket, List<OutcomeCounts> added,
 			int buckets) {
 		FleetOutcomeStore.checkExchange(breakerName, bucketMillis, added, buckets);
-		byte[][] keysAndArgs = new byte[4 * buckets + 1][];
+		byte[][] keysAndArgs = new byte[(FIELDS + 1) * buckets + 1][];
 		keysAndArgs[buckets] = utf8(Long.toString(BucketRetention.millis(bucketMillis, buckets)));
 		for (int i = 0; i < buckets; i++) {
 			keysAndArgs[i] = utf8(bucketKey(breakerName, bucketMillis, bucket - buckets + 1 + i));
 			OutcomeCounts counts = added.get(i);
-			keysAndArgs[buckets + 1 + 3 * i] = utf8(Long.toString(counts.calls()));
-			keysAndArgs[buckets + 2 + 3 * i] = utf8(Long.toString(counts.failedCalls()));
-			keysAndArgs[buckets + 3 + 3 * i] = utf8(Long.toString(counts.slowCalls()));
+			long[] values = { counts.calls(), counts.failedCalls(), counts.slowCalls(), counts.probes(),
+					counts.failedProbes(), counts.slowProbes() };
+			for (int f = 0; f < FIELDS; f++) {
+				keysAndArgs[buckets + 1 + FIELDS * i + f] = utf8(Long.toString(values[f]));
+			}
 		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			return counts(EXCHANGE.eval(connection, ReturnType.MULTI, buckets, keysAndArgs), buckets);
@@ -118,15 +129,16 @@ public final class RedisFleetOutcomeStore implements FleetOutcomeStore {
 	}
 
 	private static List<OutcomeCounts> counts(List<Object> reply, int buckets) {
-		if (reply == null || reply.size() != 3 * buckets) {
+		if (reply == null || reply.size() != FIELDS * buckets) {
 			throw new IllegalStateException("the script answered " + ((reply != null) ? reply.size() : "no")
 					+ " values for " + buckets + " buckets");
 		}
 		List<OutcomeCounts> counts = new ArrayList<>(buckets);
-		for (int i = 0; i < reply.size(); i += 3) {
-			long calls = number(reply.get(i));
-			counts.add((calls == 0) ? OutcomeCounts.EMPTY
-					: new OutcomeCounts(calls, number(reply.get(i + 1)), number(reply.get(i + 2))));
+		for (int i = 0; i < reply.size(); i += FIELDS) {
+			OutcomeCounts bucket = new OutcomeCounts(number(reply.get(i)), number(reply.get(i + 1)),
+					number(reply.get(i + 2)), number(reply.get(i + 3)), number(reply.get(i + 4)),
+					number(reply.get(i + 5)));
+			counts.add(bucket.isEmpty() ? OutcomeCounts.EMPTY : bucket);
 		}
 		return counts;
 	}

@@ -85,6 +85,16 @@ abstract class FleetOutcomeStoreContractTests {
 	}
 
 	@Test
+	void carriesProbesBesideCallsAndProbesAlone() {
+		exchangeLatest(store(), this.breaker, BUCKET_MILLIS, this.now - 1, new OutcomeCounts(0, 0, 0, 2, 1, 0), 2);
+		exchangeLatest(anotherProcess(), this.breaker, BUCKET_MILLIS, this.now, new OutcomeCounts(5, 1, 1, 3, 2, 1),
+				2);
+		List<OutcomeCounts> read = exchangeLatest(store(), this.breaker, BUCKET_MILLIS, this.now,
+				new OutcomeCounts(1, 0, 0, 1, 0, 1), 2);
+		assertThat(read).containsExactly(new OutcomeCounts(0, 0, 0, 2, 1, 0), new OutcomeCounts(6, 1, 1, 4, 2, 2));
+	}
+
+	@Test
 	void addsUpTheAdditionsOfEveryProcess() {
 		exchangeLatest(store(), this.breaker, BUCKET_MILLIS, this.now, counts(10, 1, 0), 2);
 		exchangeLatest(anotherProcess(), this.breaker, BUCKET_MILLIS, this.now, counts(7, 0, 3), 2);

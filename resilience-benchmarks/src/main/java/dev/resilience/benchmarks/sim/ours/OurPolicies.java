@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 import dev.resilience.benchmarks.sim.EventLoop;
@@ -278,7 +279,8 @@ public final class OurPolicies {
 				FleetOutcomeStore store = new InMemoryFleetOutcomeStore();
 				InstantSource clock = millis(loop);
 				return (random) -> {
-					CircuitBreakerFleet fleet = CircuitBreakerFleet.create(store, clock, syncInterval);
+					CircuitBreakerFleet fleet = CircuitBreakerFleet.create(store, clock, syncInterval,
+							new SplittableRandom(random.nextLong()));
 					CircuitBreaker processBreaker = CircuitBreaker.of(OurRetryStrategy.breakerName(0), breaker, loop,
 							fleet);
 					fleet.join(processBreaker);

@@ -6,10 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.random.RandomGenerator;
 
 import dev.resilience.core.circuitbreaker.CallOutcome;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
@@ -66,6 +68,22 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	/** The bucket length and exchange interval unless another is chosen. */
 	public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
 
+	private static final int UNDECIDED = 0;
+
+	private static final int PASSED = 1;
+
+	private static final int FAILED = 2;
+
+	/**
+	 * At least this part of the fleet probes in the first round after the fleet opened its
+	 * breakers: enough to let most of the traffic through at once when the dependency is
+	 * already well again, little enough not to flood it when it is not.
+	 */
+	static final double FIRST_ROUND_PROBERS = 0.25;
+
+	/** How often, at least, a held process without calls of its own is drawn to probe. */
+	static final Duration IDLE_PROBE_INTERVAL = Duration.ofMinutes(1);
+
 	private static final System.Logger LOGGER = System.getLogger(CircuitBreakerFleet.class.getName());
 
 	private final FleetOutcomeStore store;
@@ -76,14 +94,23 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 
 	private final ConcurrentMap<String, Member> members = new ConcurrentHashMap<>();
 
-	private CircuitBreakerFleet(FleetOutcomeStore store, InstantSource clock, Duration syncInterval) {
+	/** Draws which processes probe; used by {@link #sync()} only, on one thread at a time. */
+	private final RandomGenerator random;
+
+	/** How long a held breaker is kept open at each exchange: two exchanges' worth. */
+	private final Duration hold;
+
+	private CircuitBreakerFleet(FleetOutcomeStore store, InstantSource clock, Duration syncInterval,
+			RandomGenerator random) {
 		this.store = Objects.requireNonNull(store, "store must not be null");
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		this.random = Objects.requireNonNull(random, "random must not be null");
 		Objects.requireNonNull(syncInterval, "syncInterval must not be null");
 		if (syncInterval.toMillis() <= 0) {
 			throw new IllegalArgumentException("syncInterval must be at least 1ms but was " + syncInterval);
 		}
 		this.bucketMillis = syncInterval.toMillis();
+		this.hold = Duration.ofMillis(2 * bucketMillis);
 	}
 
 	/**
@@ -94,7 +121,21 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	 * @return a fleet without members
 	 */
 	public static CircuitBreakerFleet create(FleetOutcomeStore store, InstantSource clock, Duration syncInterval) {
-		return new CircuitBreakerFleet(store, clock, syncInterval);
+		return new CircuitBreakerFleet(store, clock, syncInterval, new SplittableRandom());
+	}
+
+	/**
+	 * @param store where the fleet adds up its outcomes
+	 * @param clock the wall clock that keys buckets; every process's must agree to well
+	 * within {@code syncInterval}
+	 * @param syncInterval the bucket length, and how often {@link #sync()} should run
+	 * @param random draws whether this process probes while the fleet holds its breakers
+	 * open; {@link #sync()} alone uses it
+	 * @return a fleet without members
+	 */
+	public static CircuitBreakerFleet create(FleetOutcomeStore store, InstantSource clock, Duration syncInterval,
+			RandomGenerator random) {
+		return new CircuitBreakerFleet(store, clock, syncInterval, random);
 	}
 
 	/**
@@ -141,10 +182,18 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	}
 
 	@Override
+	public void onProbe(String name, CallOutcome outcome, long durationNanos) {
+		Member member = members.get(name);
+		if (member != null) {
+			member.probed(outcome, durationNanos);
+		}
+	}
+
+	@Override
 	public void onStateTransition(String name, CircuitBreakerState from, CircuitBreakerState to) {
 		Member member = members.get(name);
-		if (member != null && (to == CircuitBreakerState.CLOSED || to == CircuitBreakerState.HALF_OPEN)) {
-			member.countFrom = clock.millis();
+		if (member != null) {
+			member.transitioned(to);
 		}
 	}
 
@@ -189,6 +238,40 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 
 		private boolean failing;
 
+		/**
+		 * Whether the fleet opened the breaker and coordinates its probing until it closes:
+		 * it holds the breaker open unless this process was drawn to probe, and closes it when
+		 * the fleet's probes pass.
+		 */
+		private volatile boolean coordinated;
+
+		/** Whether the fleet's probes failed since it opened the breaker: the first round is over. */
+		private volatile boolean probesFailed;
+
+		/** Whether the draw of the first round after the fleet opened the breaker was made. */
+		private boolean firstRoundDrawn;
+
+		/** Whether this process was drawn to probe for the fleet until its breaker next opens or closes. */
+		private volatile boolean probing;
+
+		/** Set while the exchange itself holds the breaker open: that opening is no new one. */
+		private volatile boolean holding;
+
+		/** When the breaker last opened (epoch millis); probes that ended before do not close it. */
+		private volatile long openedAt = Long.MIN_VALUE;
+
+		/**
+		 * This process's part of the fleet's calls while its breaker was last closed, in
+		 * [0, 1]; 1 until known. Drawn against at every exchange while held, so the fleet
+		 * sends about one prober per exchange interval.
+		 */
+		private double share = 1;
+
+		/** The calls this process sent in its last exchanges, one slot per exchange. */
+		private final long[] sent;
+
+		private long exchanges;
+
 		Member(CircuitBreaker breaker) {
 			this.breaker = breaker;
 			CircuitBreakerConfig config = breaker.config();
@@ -204,6 +287,30 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			}
 			this.buckets = (int) Math.max(1, Math.min(3600, (horizonMillis + bucketMillis - 1) / bucketMillis));
 			this.unsent = new AtomicReferenceArray<>(Integer.highestOneBit(buckets + 2) * 2);
+			this.sent = new long[buckets];
+		}
+
+		void transitioned(CircuitBreakerState to) {
+			if (to == CircuitBreakerState.CLOSED || to == CircuitBreakerState.HALF_OPEN) {
+				countFrom = clock.millis();
+			}
+			if (to == CircuitBreakerState.CLOSED) {
+				coordinated = false;
+				probing = false;
+				probesFailed = false;
+				firstRoundDrawn = false;
+			}
+			else if (to == CircuitBreakerState.OPEN && !holding) {
+				openedAt = clock.millis();
+				probing = false;
+			}
+		}
+
+		void probed(CallOutcome outcome, long durationNanos) {
+			Tally tally = tally(Math.floorDiv(clock.millis() - durationNanos / 1_000_000, bucketMillis));
+			if (tally != null) {
+				tally.addProbe(outcome);
+			}
 		}
 
 		void record(CallOutcome outcome, long durationNanos) {
@@ -265,10 +372,104 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 					(state == CircuitBreakerState.HALF_OPEN) ? thresholds.minimumCalls() : windowCalls);
 			boolean tripped = thresholds.exceeded(window.calls(), window.failedCalls(), window.slowCalls());
 			long trips = view.trips();
+			if (state == CircuitBreakerState.CLOSED) {
+				share = share(added, fleet);
+			}
 			if (tripped && state != CircuitBreakerState.OPEN && breaker.trip()) {
 				trips++;
+				coordinated = true;
+				state = CircuitBreakerState.OPEN;
+			}
+			if (coordinated && (state == CircuitBreakerState.OPEN || state == CircuitBreakerState.HALF_OPEN)) {
+				coordinate(fleet, bucket, state);
 			}
 			view = new FleetView(window, tripped, trips, view.failedExchanges(), clock.instant(), null);
+		}
+
+		/**
+		 * While the fleet holds the breaker: closes it when the fleet's newest probes since it
+		 * opened pass, or else keeps it open unless this process is drawn to probe.
+		 */
+		private void coordinate(List<OutcomeCounts> fleet, long bucket, CircuitBreakerState state) {
+			int sinceOpened = probeVerdict(fleet, bucket, openedAt);
+			if (sinceOpened == PASSED) {
+				breaker.pass();
+				return;
+			}
+			if (state == CircuitBreakerState.HALF_OPEN && probeVerdict(fleet, bucket, countFrom) == FAILED) {
+				probesFailed = true;
+				breaker.trip(); // the fleet's probes since it went half-open failed: so would its own
+				return;
+			}
+			if (sinceOpened == FAILED) {
+				probesFailed = true;
+			}
+			if (probing) {
+				return;
+			}
+			double chance = (share > 0) ? share : (double) bucketMillis / IDLE_PROBE_INTERVAL.toMillis();
+			if (!probesFailed && !firstRoundDrawn) {
+				firstRoundDrawn = true;
+				chance = Math.max(chance, FIRST_ROUND_PROBERS);
+			}
+			if (random.nextDouble() < chance) {
+				probing = true; // its open period runs out, and its own probes go ahead
+				return;
+			}
+			holding = true;
+			try {
+				breaker.holdOpen(hold);
+			}
+			finally {
+				holding = false;
+			}
+		}
+
+		/**
+		 * @return whether the fleet's newest {@code halfOpenCalls} probes that started at or
+		 * after {@code from} passed ({@link #PASSED}), as the breaker's own would have to, or
+		 * failed ({@link #FAILED}); {@link #UNDECIDED} while there are fewer
+		 */
+		private int probeVerdict(List<OutcomeCounts> fleet, long bucket, long from) {
+			int needed = breaker.config().halfOpenCalls();
+			long probes = 0;
+			long failed = 0;
+			long slow = 0;
+			for (int i = fleet.size() - 1; i >= 0 && probes < needed; i--) {
+				long start = (bucket - (fleet.size() - 1 - i)) * bucketMillis;
+				if (start < from) {
+					break;
+				}
+				OutcomeCounts counts = fleet.get(i);
+				probes += counts.probes();
+				failed += counts.failedProbes();
+				slow += counts.slowProbes();
+			}
+			if (probes < needed) {
+				return UNDECIDED;
+			}
+			return thresholds.rateReached(probes, failed, slow) ? FAILED : PASSED;
+		}
+
+		/** @return this process's part of the calls of the buckets the last exchanges read */
+		private double share(List<OutcomeCounts> added, List<OutcomeCounts> fleet) {
+			long mine = 0;
+			for (OutcomeCounts counts : added) {
+				mine += counts.calls();
+			}
+			sent[(int) (exchanges++ % sent.length)] = mine;
+			long all = 0;
+			for (OutcomeCounts counts : fleet) {
+				all += counts.calls();
+			}
+			if (all == 0) {
+				return share;
+			}
+			long recent = 0;
+			for (long calls : sent) {
+				recent += calls;
+			}
+			return Math.min(1, (double) recent / all);
 		}
 
 		/**
@@ -328,6 +529,12 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 
 		private final LongAdder slow = new LongAdder();
 
+		private final LongAdder probes = new LongAdder();
+
+		private final LongAdder failedProbes = new LongAdder();
+
+		private final LongAdder slowProbes = new LongAdder();
+
 		Tally(long bucket, long startMillis) {
 			this.bucket = bucket;
 			this.startMillis = startMillis;
@@ -345,19 +552,32 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			calls.increment();
 		}
 
+		void addProbe(CallOutcome outcome) {
+			if (outcome == CallOutcome.FAILURE || outcome == CallOutcome.SLOW_FAILURE) {
+				failedProbes.increment();
+			}
+			if (outcome == CallOutcome.SLOW_SUCCESS || outcome == CallOutcome.SLOW_FAILURE) {
+				slowProbes.increment();
+			}
+			probes.increment();
+		}
+
 		OutcomeCounts take() {
 			long c = calls.sumThenReset();
-			long f = failed.sumThenReset();
-			long s = slow.sumThenReset();
-			if (f > c) {
-				failed.add(f - c);
-				f = c;
+			long f = keep(failed, c);
+			long s = keep(slow, c);
+			long p = probes.sumThenReset();
+			return new OutcomeCounts(c, f, s, p, keep(failedProbes, p), keep(slowProbes, p));
+		}
+
+		/** @return the adder's sum up to {@code whole}, which it is reset to; the rest stays for the next take */
+		private static long keep(LongAdder part, long whole) {
+			long sum = part.sumThenReset();
+			if (sum > whole) {
+				part.add(sum - whole);
+				return whole;
 			}
-			if (s > c) {
-				slow.add(s - c);
-				s = c;
-			}
-			return new OutcomeCounts(c, f, s);
+			return sum;
 		}
 
 	}

@@ -1,28 +1,55 @@
 package dev.resilience.core.circuitbreaker.fleet;
 
 /**
- * How many calls ended in a stretch of time, and how many of them failed or were slow,
+ * How many calls started in a stretch of time, and how many of them failed or were slow,
  * as one process reports them to a {@link FleetOutcomeStore} and as the store adds them
- * up over the fleet.
+ * up over the fleet; and how many probes of half-open breakers ended in it, and how many
+ * of those failed or were slow.
+ * <p>
+ * Calls are counted in the stretch they started in, probes in the stretch they ended in:
+ * a breaker opens on the calls that started since it last closed, and closes on probes
+ * that have ended. A probe is also one of the calls.
  *
  * @param calls calls with a recorded outcome (not refused, not ignored)
  * @param failedCalls how many of them failed, in [0, calls]
  * @param slowCalls how many of them were slow, in [0, calls]
+ * @param probes probes of half-open breakers with a recorded outcome
+ * @param failedProbes how many of them failed, in [0, probes]
+ * @param slowProbes how many of them were slow, in [0, probes]
  */
-public record OutcomeCounts(long calls, long failedCalls, long slowCalls) {
+public record OutcomeCounts(long calls, long failedCalls, long slowCalls, long probes, long failedProbes,
+		long slowProbes) {
 
 	/** No calls. */
 	public static final OutcomeCounts EMPTY = new OutcomeCounts(0, 0, 0);
 
 	public OutcomeCounts {
-		if (calls < 0) {
-			throw new IllegalArgumentException("calls must be >= 0 but was " + calls);
+		check("calls", calls, "failedCalls", failedCalls, "slowCalls", slowCalls);
+		check("probes", probes, "failedProbes", failedProbes, "slowProbes", slowProbes);
+	}
+
+	/**
+	 * Counts of calls without probes.
+	 * @param calls calls with a recorded outcome (not refused, not ignored)
+	 * @param failedCalls how many of them failed, in [0, calls]
+	 * @param slowCalls how many of them were slow, in [0, calls]
+	 */
+	public OutcomeCounts(long calls, long failedCalls, long slowCalls) {
+		this(calls, failedCalls, slowCalls, 0, 0, 0);
+	}
+
+	private static void check(String wholeName, long whole, String failedName, long failed, String slowName,
+			long slow) {
+		if (whole < 0) {
+			throw new IllegalArgumentException(wholeName + " must be >= 0 but was " + whole);
 		}
-		if (failedCalls < 0 || failedCalls > calls) {
-			throw new IllegalArgumentException("failedCalls must be in [0, calls (" + calls + ")] but was " + failedCalls);
+		if (failed < 0 || failed > whole) {
+			throw new IllegalArgumentException(
+					failedName + " must be in [0, " + wholeName + " (" + whole + ")] but was " + failed);
 		}
-		if (slowCalls < 0 || slowCalls > calls) {
-			throw new IllegalArgumentException("slowCalls must be in [0, calls (" + calls + ")] but was " + slowCalls);
+		if (slow < 0 || slow > whole) {
+			throw new IllegalArgumentException(
+					slowName + " must be in [0, " + wholeName + " (" + whole + ")] but was " + slow);
 		}
 	}
 
@@ -31,14 +58,22 @@ public record OutcomeCounts(long calls, long failedCalls, long slowCalls) {
 	 * @return the sum of both
 	 */
 	public OutcomeCounts plus(OutcomeCounts other) {
-		return new OutcomeCounts(calls + other.calls, failedCalls + other.failedCalls, slowCalls + other.slowCalls);
+		return new OutcomeCounts(calls + other.calls, failedCalls + other.failedCalls, slowCalls + other.slowCalls,
+				probes + other.probes, failedProbes + other.failedProbes, slowProbes + other.slowProbes);
 	}
 
 	/**
-	 * @return whether no call is counted
+	 * @return these counts without their probes
+	 */
+	public OutcomeCounts withoutProbes() {
+		return (probes == 0) ? this : new OutcomeCounts(calls, failedCalls, slowCalls);
+	}
+
+	/**
+	 * @return whether neither a call nor a probe is counted
 	 */
 	public boolean isEmpty() {
-		return calls == 0;
+		return calls == 0 && probes == 0;
 	}
 
 	/**

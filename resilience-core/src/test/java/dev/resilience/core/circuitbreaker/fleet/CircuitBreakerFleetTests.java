@@ -1,6 +1,7 @@
 package dev.resilience.core.circuitbreaker.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.io.IOException;
@@ -17,9 +18,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
 
+import dev.resilience.core.circuitbreaker.CallNotPermittedException;
 import dev.resilience.core.circuitbreaker.CallOutcome;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
@@ -53,16 +56,27 @@ class CircuitBreakerFleetTests {
 			.halfOpenCalls(2);
 	}
 
+	/** Draws that always pick the process to probe: each breaker probes on its own, as without coordination. */
+	private static final RandomGenerator ALWAYS_PROBES = () -> 0L;
+
+	/** Draws that never pick a process whose part of the fleet's calls is below 1. */
+	private static final RandomGenerator NEVER_PROBES = () -> -1L;
+
 	/** One process: its own fleet member and its own breaker, sharing the store. */
 	private final class Process {
 
-		final CircuitBreakerFleet fleet = CircuitBreakerFleet.create(store, clock, SYNC);
+		final CircuitBreakerFleet fleet;
 
 		final CircuitBreaker breaker;
 
 		final List<String> transitions = new ArrayList<>();
 
 		Process(CircuitBreakerConfig.Builder config) {
+			this(config, ALWAYS_PROBES);
+		}
+
+		Process(CircuitBreakerConfig.Builder config, RandomGenerator draws) {
+			this.fleet = CircuitBreakerFleet.create(store, clock, SYNC, draws);
 			CircuitBreakerListener recording = new CircuitBreakerListener() {
 
 				@Override
@@ -74,6 +88,11 @@ class CircuitBreakerFleetTests {
 				@Override
 				public void onCall(String name, CallOutcome outcome, long durationNanos) {
 					fleet.onCall(name, outcome, durationNanos);
+				}
+
+				@Override
+				public void onProbe(String name, CallOutcome outcome, long durationNanos) {
+					fleet.onProbe(name, outcome, durationNanos);
 				}
 
 			};
@@ -218,14 +237,13 @@ class CircuitBreakerFleetTests {
 		a.fleet.sync();
 		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
 		assertThat(a.view().window().failedCalls()).isZero();
-		// New failures after the close count again, once their bucket started after it.
+		// The fleet opened b; a's passed probes close it at its next exchange.
 		ticker.advance(SYNC);
 		b.fleet.sync();
-		ticker.advance(OPEN);
-		b.breaker.acquirePermission().onError(0, new IOException("still down"));
-		b.breaker.acquirePermission().onError(0, new IOException("still down"));
-		assertThat(b.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(b.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		// New failures after the close count again, once their bucket started after it.
 		ticker.advance(SYNC);
+		b.fail(2);
 		a.fail(19);
 		b.fleet.sync();
 		a.fleet.sync();
@@ -420,6 +438,153 @@ class CircuitBreakerFleetTests {
 		assertThat(view.lastExchange()).isEqualTo(clock.instant());
 		// The failed exchange's outcome is not sent again.
 		assertThat(view.window()).isEqualTo(new OutcomeCounts(1, 0, 0));
+	}
+
+	/** Two processes the fleet opened together: one drawn to probe, one the fleet holds open. */
+	private Process[] proberAndHeld() {
+		Process prober = new Process(config());
+		Process held = new Process(config(), NEVER_PROBES);
+		prober.fail(10);
+		held.fail(10);
+		prober.fleet.sync();
+		held.fleet.sync();
+		prober.fleet.sync();
+		assertThat(prober.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		return new Process[] { prober, held };
+	}
+
+	/** Advances whole exchange intervals, both processes exchanging at each. */
+	private void exchangeFor(Duration time, Process... processes) {
+		for (long i = 0; i < time.dividedBy(SYNC); i++) {
+			ticker.advance(SYNC);
+			for (Process process : processes) {
+				process.fleet.sync();
+			}
+		}
+	}
+
+	@Test
+	void theFleetHoldsABreakerOpenUntilOtherProcessesProbesPass() {
+		Process[] processes = proberAndHeld();
+		Process prober = processes[0];
+		Process held = processes[1];
+		// Its own open period (5 s) and more pass: held open, it admits no probe of its own.
+		exchangeFor(OPEN.plus(SYNC.multipliedBy(2)), held);
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(held.breaker.timeUntilHalfOpen()).isEqualTo(SYNC.multipliedBy(2));
+		assertThatExceptionOfType(CallNotPermittedException.class).isThrownBy(held.breaker::acquirePermission);
+		// The prober's open period has passed: its probes (2) pass and close it...
+		assertThat(prober.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		prober.succeed(2);
+		assertThat(prober.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		// ...and reach the held process with the prober's next exchange.
+		held.fleet.sync();
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		prober.fleet.sync();
+		held.fleet.sync();
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(held.listenerTransitions()).containsExactly("CLOSED->OPEN", "OPEN->CLOSED");
+	}
+
+	@Test
+	void failedProbesOfTheFleetReopenEveryHalfOpenBreakerAndKeepHoldingTheRest() {
+		Process[] processes = proberAndHeld();
+		Process prober = processes[0];
+		Process held = processes[1];
+		Process second = new Process(config());
+		second.fail(1);
+		second.fleet.sync(); // the fleet's window trips it too
+		assertThat(second.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		exchangeFor(OPEN, held, second);
+		assertThat(second.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		// The first prober's probes fail, in a bucket after the second went half-open; the
+		// second has not probed yet.
+		ticker.advance(SYNC);
+		assertThat(prober.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		prober.fail(2);
+		assertThat(prober.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		prober.fleet.sync();
+		second.fleet.sync();
+		held.fleet.sync();
+		// As if its own probes had failed: open again, for a longer period.
+		assertThat(second.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(second.breaker.timeUntilHalfOpen()).isEqualTo(OPEN.multipliedBy(3).dividedBy(2));
+		assertThat(second.listenerTransitions()).endsWith("OPEN->HALF_OPEN", "HALF_OPEN->OPEN");
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(held.listenerTransitions()).containsExactly("CLOSED->OPEN");
+	}
+
+	@Test
+	void probesThatStartedBeforeABreakerOpenedDoNotCloseIt() {
+		Process[] processes = proberAndHeld();
+		Process prober = processes[0];
+		Process held = processes[1];
+		exchangeFor(OPEN, held);
+		// A probe admitted before the held process opens again on failures of its own...
+		CircuitBreaker.Permit probe = prober.breaker.acquirePermission();
+		held.breaker.transitionTo(CircuitBreakerState.CLOSED);
+		ticker.advance(SYNC);
+		held.fail(1);
+		prober.fleet.sync();
+		held.fleet.sync();
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		held.breaker.transitionTo(CircuitBreakerState.OPEN);
+		// ...ends after it: the bucket it started in is older than the opening, so it is no verdict.
+		ticker.advance(SYNC);
+		probe.onSuccess(SYNC.multipliedBy(2).toNanos());
+		prober.succeed(1);
+		prober.fleet.sync();
+		held.fleet.sync();
+		assertThat(prober.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+	}
+
+	@Test
+	void aHeldBreakerProbesOnItsOwnOnceTheStoreStopsAnswering() {
+		AtomicBoolean down = new AtomicBoolean();
+		FleetOutcomeStore flaky = (name, bucketMillis, bucket, added, buckets) -> {
+			if (down.get()) {
+				throw new FleetStoreException("store unreachable", null);
+			}
+			return store.exchange(name, bucketMillis, bucket, added, buckets);
+		};
+		Process prober = new Process(config());
+		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(flaky, clock, SYNC, NEVER_PROBES);
+		CircuitBreaker breaker = CircuitBreaker.of("payments", config().build(), ticker, fleet);
+		fleet.join(breaker);
+		prober.fail(10);
+		for (int i = 0; i < 10; i++) {
+			breaker.acquirePermission().onError(0, new IOException("down"));
+		}
+		prober.fleet.sync();
+		fleet.sync();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		for (int i = 0; i < 6; i++) {
+			ticker.advance(SYNC);
+			fleet.sync();
+		}
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		// Without exchanges nobody renews the hold: it runs out, and the breaker probes itself.
+		down.set(true);
+		ticker.advance(SYNC.multipliedBy(2));
+		fleet.sync();
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		breaker.acquirePermission().onSuccess(0);
+		breaker.acquirePermission().onSuccess(0);
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+	}
+
+	@Test
+	void outcomeCountsCarryProbesBesideCalls() {
+		OutcomeCounts counts = new OutcomeCounts(5, 2, 1, 3, 1, 0).plus(new OutcomeCounts(1, 0, 0, 1, 1, 1));
+		assertThat(counts).isEqualTo(new OutcomeCounts(6, 2, 1, 4, 2, 1));
+		assertThat(counts.withoutProbes()).isEqualTo(new OutcomeCounts(6, 2, 1));
+		assertThat(new OutcomeCounts(0, 0, 0, 1, 0, 0).isEmpty()).isFalse();
+		assertThatIllegalArgumentException().isThrownBy(() -> new OutcomeCounts(0, 0, 0, 1, 2, 0))
+			.withMessageContaining("failedProbes must be in [0, probes (1)] but was 2");
+		assertThatIllegalArgumentException().isThrownBy(() -> new OutcomeCounts(0, 0, 0, -1, 0, 0))
+			.withMessageContaining("probes must be >= 0");
 	}
 
 	@Test
