@@ -728,11 +728,14 @@ final class FleetStudy {
 			.append(" requests/s ")
 			.append(number(probes / perProcess, 1))
 			.append(" s to send), and every outcome counts in the bucket its call started in, so the time-outs of "
-					+ "calls from before a state change do not count after it. What it does not share is the "
-					+ "probing: every process still probes on its own at the end of each of its open periods, so ")
+					+ "calls from before a state change do not count after it. The fleet also shares the probing: "
+					+ "it holds the breakers it opened while a few processes probe (at least a quarter of the fleet "
+					+ "in the first round, then about one process per exchange, drawn in proportion to its part of "
+					+ "the fleet's calls), closes them when the fleet's newest probes pass and opens the half-open "
+					+ "ones again when they fail, so ")
 			.append(String.format(Locale.ROOT, "%,d", tiniest))
-			.append(" processes send the slow origin a round of probes each every few seconds, a backlog it must "
-					+ "drain after the slowdown: after the ")
+			.append(" processes do not send the slow origin a round of probes each every few seconds, a backlog "
+					+ "it would have to drain after the slowdown: after the ")
 			.append(OurPolicies.seconds(longTrigger.slowdown().duration()))
 			.append(" trigger `")
 			.append(syncLabel(fleets.get(0)))
@@ -740,11 +743,13 @@ final class FleetStudy {
 			.append(recovery(storm(longTrigger, fleets.get(0), tiniest).recoverySeconds()))
 			.append(" and `")
 			.append(syncLabel(oneProbe))
-			.append("`, whose rounds are one probe each, in ")
+			.append("` in ")
 			.append(recovery(storm(longTrigger, oneProbe, tiniest).recoverySeconds()))
 			.append(" (the defaults: ")
 			.append(recovery(storm(longTrigger, defaults, tiniest).recoverySeconds()))
-			.append(").");
+			.append("). Holding costs the short trigger a little: the held processes wait for the probes' "
+					+ "verdict, about two exchanges after the probes end, where every process probing at once "
+					+ "would have let all the traffic through as soon as the origin was well again.");
 		text.append(' ').append(worseThanDefaults(fleets));
 		return text.toString();
 	}

@@ -549,7 +549,9 @@ public final class StormReport {
 				+ "process's random stream, so the processes do not exchange in step. The store answers at once "
 				+ "and never fails: no latency or outage of the store is modelled. What a process counted reaches "
 				+ "the store at its next exchange and the other processes at theirs, so an outcome is up to two "
-				+ "intervals old when it helps open another process's breaker. The processes' clocks agree exactly.");
+				+ "intervals old when it helps open another process's breaker. The processes' clocks agree exactly. "
+				+ "Which processes probe while the fleet holds its breakers open is drawn from each process's own "
+				+ "random stream, so it too follows from the seed.");
 		markdown.line("- **Open periods run in step.** The processes' breakers see the same origin, so a slowdown trips "
 				+ "them at nearly the same time; their open periods start together and, while their probes fail, "
 				+ "grow together. Recovery after a slowdown therefore depends on how much of the period in force is "
