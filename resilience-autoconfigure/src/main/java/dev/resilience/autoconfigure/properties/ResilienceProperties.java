@@ -265,7 +265,7 @@ public class ResilienceProperties {
 		 * How often an instance sends its breakers' outcomes and reads the fleet's, and the
 		 * length of the store's time buckets; every instance must use the same.
 		 */
-		private Duration syncInterval = Duration.ofSeconds(1);
+		private Duration syncInterval = Duration.ofMillis(250);
 
 		public FleetStoreType getStore() {
 			return this.store;

@@ -72,7 +72,7 @@ class ConfigurationMetadataTests {
 		assertThat(property("resilience.load-shedding.retry-after")).containsEntry("defaultValue", "1s");
 		assertThat(property("resilience.load-shedding.default-priority")).containsEntry("defaultValue", "normal");
 		assertThat(description("resilience.load-shedding.routes")).contains("pattern");
-		assertThat(property("resilience.fleet.sync-interval")).containsEntry("defaultValue", "1s");
+		assertThat(property("resilience.fleet.sync-interval")).containsEntry("defaultValue", "250ms");
 		assertThat(description("resilience.fleet.store")).contains("resilience.idempotency.store");
 	}
 

@@ -74,9 +74,12 @@ final class FleetStudy {
 			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 5),
 			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 20));
 
-	/** The exchange intervals of the breakers that open on the fleet's outcomes: the default and a shorter one. */
-	static final List<Duration> FLEET_SYNCS = List.of(CircuitBreakerFleet.DEFAULT_SYNC_INTERVAL,
-			Duration.ofMillis(250));
+	/**
+	 * The exchange intervals of the breakers that open on the fleet's outcomes: a longer one
+	 * and the default, last.
+	 */
+	static final List<Duration> FLEET_SYNCS = List.of(Duration.ofSeconds(1),
+			CircuitBreakerFleet.DEFAULT_SYNC_INTERVAL);
 
 	/** The background failure rate at which the windows' false trips are compared. */
 	private static final double BACKGROUND_FAILURES = 0.1;
@@ -140,7 +143,7 @@ final class FleetStudy {
 
 	/**
 	 * The defaults with breakers that also open on the fleet's outcomes: one policy per
-	 * {@link #FLEET_SYNCS}, and the shorter interval with one probe in half-open.
+	 * {@link #FLEET_SYNCS}, and the default interval with one probe in half-open.
 	 */
 	static List<Policy> fleetBreakers() {
 		List<Policy> policies = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.util.Locale;
 import dev.resilience.benchmarks.sim.Recorder.Series;
 import dev.resilience.benchmarks.sim.ours.OurPolicies;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
 import dev.resilience.core.retry.RetryBudgetConfig;
 
 import static dev.resilience.benchmarks.sim.Markdown.number;
@@ -540,7 +541,7 @@ public final class StormReport {
 				+ "slow-call threshold (" + OurPolicies.seconds(slowCall) + ") "
 				+ ((slowCall.compareTo(timeout) > 0) ? "never fires in these runs, whose attempts end by their "
 						+ OurPolicies.seconds(timeout) + " time-out." : "also counts attempts as slow."));
-		Duration sync = FleetStudy.FLEET_SYNCS.get(0);
+		Duration sync = CircuitBreakerFleet.DEFAULT_SYNC_INTERVAL;
 		markdown.line("- **Fleet-shared opening** (rows `fleet breaker, sync ...`). Each run has one "
 				+ "`InMemoryFleetOutcomeStore` for all its processes, made afresh for the run; each process has its "
 				+ "own `CircuitBreakerFleet` on the simulation's clock (in milliseconds), which hears its breaker's "

@@ -66,7 +66,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	public static final Duration COUNT_WINDOW_HORIZON = Duration.ofSeconds(10);
 
 	/** The bucket length and exchange interval unless another is chosen. */
-	public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+	public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMillis(250);
 
 	private static final int UNDECIDED = 0;
 
@@ -80,6 +80,15 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	 * already well again, little enough not to flood it when it is not.
 	 */
 	static final double FIRST_ROUND_PROBERS = 0.25;
+
+	/**
+	 * How far back every exchange reads at least: calls that end within this of their start
+	 * reach every process, whatever the length of its own calls.
+	 */
+	static final Duration MIN_READ_REACH = Duration.ofSeconds(3);
+
+	/** How long the longest call seen is remembered when deciding how many buckets to read: one to two of these. */
+	private static final long LONGEST_CALL_MEMORY_MILLIS = 60_000;
 
 	/** How often, at least, a held process without calls of its own is drawn to probe. */
 	static final Duration IDLE_PROBE_INTERVAL = Duration.ofMinutes(1);
@@ -267,6 +276,25 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		 */
 		private double share = 1;
 
+		/**
+		 * The fleet's totals of the buckets the exchanges read, by bucket: buckets older than
+		 * an exchange reads are taken from here. Slot as in {@link #unsent}.
+		 */
+		private final OutcomeCounts[] known;
+
+		private final long[] knownBucket;
+
+		/** The longest call this process saw since {@link #longestSince}, in nanoseconds. */
+		private volatile long longestNanos;
+
+		/** The longest call of the period before, so that a long call is remembered for one to two periods. */
+		private long longestBefore;
+
+		private long longestSince = Long.MIN_VALUE;
+
+		/** The bucket of the last exchange that succeeded; before any, none. */
+		private long lastExchanged = Long.MIN_VALUE;
+
 		/** The calls this process sent in its last exchanges, one slot per exchange. */
 		private final long[] sent;
 
@@ -288,6 +316,51 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			this.buckets = (int) Math.max(1, Math.min(3600, (horizonMillis + bucketMillis - 1) / bucketMillis));
 			this.unsent = new AtomicReferenceArray<>(Integer.highestOneBit(buckets + 2) * 2);
 			this.sent = new long[buckets];
+			this.known = new OutcomeCounts[unsent.length()];
+			this.knownBucket = new long[unsent.length()];
+			Arrays.fill(knownBucket, Long.MIN_VALUE);
+		}
+
+		/**
+		 * @return how many of the newest buckets an exchange adds to and reads: those a call
+		 * may still end in, as far back as the longest call this process saw lately (at least
+		 * {@link #MIN_READ_REACH}) plus two exchanges (the adding process's and this one's)
+		 * and the current bucket, widened by the exchanges missed since the last one; older
+		 * buckets no longer change, and are taken from what earlier exchanges read. The first
+		 * exchange, and one after the clock went back, read them all.
+		 */
+		private int bucketsToRead(long now, long bucket) {
+			if (now - longestSince >= LONGEST_CALL_MEMORY_MILLIS || now < longestSince) {
+				longestBefore = longestNanos;
+				longestNanos = 0;
+				longestSince = now;
+			}
+			if (lastExchanged == Long.MIN_VALUE || bucket <= lastExchanged) {
+				return buckets;
+			}
+			long reachMillis = Math.max(MIN_READ_REACH.toMillis(), Math.max(longestBefore, longestNanos) / 1_000_000);
+			// Exchanges missed since the last one widen the read by as many buckets.
+			long reach = (reachMillis + bucketMillis - 1) / bucketMillis + 3 + (bucket - lastExchanged - 1);
+			return (int) Math.min(buckets, reach);
+		}
+
+		/**
+		 * @return the fleet's totals of all the buckets a decision looks at, oldest first:
+		 * the ones just read, and older ones as earlier exchanges read them
+		 */
+		private List<OutcomeCounts> remember(long bucket, List<OutcomeCounts> read) {
+			int first = buckets - read.size();
+			OutcomeCounts[] all = new OutcomeCounts[buckets];
+			for (int i = 0; i < buckets; i++) {
+				long index = bucket - buckets + 1 + i;
+				int slot = (int) (index & (known.length - 1));
+				if (i >= first) {
+					known[slot] = read.get(i - first);
+					knownBucket[slot] = index;
+				}
+				all[i] = (knownBucket[slot] == index) ? known[slot] : OutcomeCounts.EMPTY;
+			}
+			return Arrays.asList(all);
 		}
 
 		void transitioned(CircuitBreakerState to) {
@@ -316,6 +389,9 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		void record(CallOutcome outcome, long durationNanos) {
 			if (outcome == CallOutcome.NOT_PERMITTED || outcome == CallOutcome.IGNORED) {
 				return; // not an outcome of the dependency
+			}
+			if (durationNanos > longestNanos) {
+				longestNanos = durationNanos; // racy: a longer call lost to a race shows again
 			}
 			long started = clock.millis() - durationNanos / 1_000_000;
 			Tally tally = latest;
@@ -352,10 +428,12 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		void sync() {
 			long now = clock.millis();
 			long bucket = Math.floorDiv(now, bucketMillis);
-			List<OutcomeCounts> added = takeUnsent(bucket);
+			int read = bucketsToRead(now, bucket);
+			List<OutcomeCounts> added = takeUnsent(bucket, read);
 			List<OutcomeCounts> fleet;
 			try {
-				fleet = store.exchange(breaker.name(), bucketMillis, bucket, added, buckets);
+				fleet = remember(bucket, store.exchange(breaker.name(), bucketMillis, bucket, added, read));
+				lastExchanged = bucket;
 			}
 			catch (RuntimeException ex) {
 				failed(ex);
@@ -476,9 +554,9 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		 * @return the unsent outcomes of the buckets an exchange reads, oldest first, zeroed
 		 * here; outcomes of calls that started before those buckets are dropped
 		 */
-		private List<OutcomeCounts> takeUnsent(long bucket) {
-			long oldest = bucket - buckets + 1;
-			OutcomeCounts[] added = new OutcomeCounts[buckets];
+		private List<OutcomeCounts> takeUnsent(long bucket, int read) {
+			long oldest = bucket - read + 1;
+			OutcomeCounts[] added = new OutcomeCounts[read];
 			Arrays.fill(added, OutcomeCounts.EMPTY);
 			for (int slot = 0; slot < unsent.length(); slot++) {
 				Tally tally = unsent.get(slot);

@@ -588,6 +588,39 @@ class CircuitBreakerFleetTests {
 	}
 
 	@Test
+	void anExchangeReadsOnlyTheBucketsACallMayStillEndIn() {
+		List<Integer> reads = new ArrayList<>();
+		FleetOutcomeStore counting = (name, bucketMillis, bucket, added, buckets) -> {
+			reads.add(buckets);
+			return store.exchange(name, bucketMillis, bucket, added, buckets);
+		};
+		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(counting, clock, SYNC, ALWAYS_PROBES);
+		CircuitBreaker breaker = CircuitBreaker.of("payments", config().build(), ticker, fleet);
+		breaker.transitionTo(CircuitBreakerState.DISABLED);
+		fleet.join(breaker);
+		Process other = busyProcess();
+		fleet.sync(); // the first reads the whole window: 10 buckets of 1 s
+		ticker.advance(SYNC);
+		fleet.sync(); // then 3 s back, plus two exchanges and the current bucket
+		// Missed exchanges widen the read by as many buckets.
+		ticker.advance(SYNC.multipliedBy(3));
+		fleet.sync();
+		// A call of 5 s seen here reaches further back.
+		ticker.advance(SYNC);
+		breaker.acquirePermission().onSuccess(Duration.ofSeconds(5).toNanos());
+		fleet.sync();
+		assertThat(reads).containsExactly(10, 6, 8, 8);
+		// What is no longer read is remembered: another process's failures from 6 s ago still count.
+		other.fail(30);
+		other.fleet.sync();
+		for (int i = 0; i < 6; i++) {
+			ticker.advance(SYNC);
+			fleet.sync();
+		}
+		assertThat(fleet.view("payments").orElseThrow().window().failedCalls()).isEqualTo(30);
+	}
+
+	@Test
 	void rejectsBadArguments() {
 		assertThatIllegalArgumentException().isThrownBy(() -> CircuitBreakerFleet.create(store, clock, Duration.ZERO))
 			.withMessageContaining("syncInterval must be at least 1ms");
