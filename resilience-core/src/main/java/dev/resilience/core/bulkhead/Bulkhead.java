@@ -463,10 +463,15 @@ public final class Bulkhead {
 		/** {@code maxWait} is over. */
 		@Override
 		public void run() {
-			// Counted only if the caller sees it: a caller may cancel just as the wait runs out.
-			if (permits.abandon(this) && future.completeExceptionally(new BulkheadFullException(name, limit))) {
-				countRejected();
+			if (!permits.abandon(this) || future.isDone()) {
+				return; // served, or cancelled by its caller
 			}
+			// Counted before the caller hears of it, as a blocking caller's rejection is, so
+			// that whoever reacts to the rejection reads a count that includes it. A caller
+			// that cancels in the instant between sees a cancellation of a call the bulkhead
+			// did reject.
+			countRejected();
+			future.completeExceptionally(new BulkheadFullException(name, limit));
 		}
 
 		/** The future completed: served or timed out (nothing to do), or cancelled by its caller. */
