@@ -195,19 +195,23 @@ public class CircuitBreakersEndpoint {
 	 * @param lastExchange when the last exchange with the store succeeded, {@code null}
 	 * before the first
 	 * @param lastFailure why the last exchange failed, {@code null} when it succeeded
+	 * @param held whether the fleet holds this instance's breaker open while other
+	 * instances probe
+	 * @param probing whether this instance was drawn to probe for the fleet
 	 */
 	public record FleetDescriptor(long calls, long failedCalls, long slowCalls,
 			@JsonInclude(JsonInclude.Include.ALWAYS) Double failureRate,
 			@JsonInclude(JsonInclude.Include.ALWAYS) Double slowCallRate, boolean tripped, long trips,
 			long failedExchanges, @JsonInclude(JsonInclude.Include.ALWAYS) Instant lastExchange,
-			@JsonInclude(JsonInclude.Include.ALWAYS) String lastFailure) {
+			@JsonInclude(JsonInclude.Include.ALWAYS) String lastFailure, boolean held, boolean probing) {
 
 		static FleetDescriptor of(FleetView view) {
 			OutcomeCounts window = view.window();
-			boolean any = !window.isEmpty();
+			boolean any = window.calls() > 0;
 			return new FleetDescriptor(window.calls(), window.failedCalls(), window.slowCalls(),
 					any ? window.failureRate() : null, any ? window.slowCallRate() : null, view.tripped(),
-					view.trips(), view.failedExchanges(), view.lastExchange(), view.lastFailure());
+					view.trips(), view.failedExchanges(), view.lastExchange(), view.lastFailure(), view.held(),
+					view.probing());
 		}
 
 	}

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
@@ -102,6 +104,56 @@ class SharedStoreFleetTests {
 			}
 			finally {
 				deleteBuckets(this.breaker);
+			}
+		}
+
+		@Test
+		void probesOfOneInstanceCloseTheBreakerTheFleetHoldsInTheOther() throws Exception {
+			try {
+				runner().withPropertyValues("resilience.instances." + this.breaker + ".circuit-breaker.open-duration=100ms")
+					.run((first) -> runner()
+						.withPropertyValues(
+								"resilience.instances." + this.breaker + ".circuit-breaker.open-duration=100ms")
+						.run((second) -> {
+							fail(first, 12);
+							fail(second, 12);
+							first.getBean(CircuitBreakerFleet.class).sync();
+							second.getBean(CircuitBreakerFleet.class).sync();
+							first.getBean(CircuitBreakerFleet.class).sync();
+							assertThat(breaker(first).state()).isEqualTo(CircuitBreakerState.OPEN);
+							assertThat(breaker(second).state()).isEqualTo(CircuitBreakerState.OPEN);
+							// Each instance's exchanges (every 250 ms) hold its breaker open or draw
+							// it to probe; the first is drawn within a few, and its hold runs out.
+							awaitState(first, CircuitBreakerState.HALF_OPEN);
+							CircuitBreaker probing = breaker(first);
+							for (int i = 0; i < probing.config().halfOpenCalls(); i++) {
+								probing.acquirePermission().onSuccess(1_000_000);
+							}
+							assertThat(probing.state()).isEqualTo(CircuitBreakerState.CLOSED);
+							// The second made no call since: only the first's probes, through the
+							// store, can close it.
+							awaitState(second, CircuitBreakerState.CLOSED);
+							FleetDescriptor fleet = second.getBean(CircuitBreakersEndpoint.class)
+								.circuitBreaker(this.breaker)
+								.fleet();
+							assertThat(fleet.held()).isFalse();
+							assertThat(fleet.probing()).isFalse();
+							assertThat(breaker(second).metrics().bufferedCalls()).isZero();
+						}));
+			}
+			finally {
+				deleteBuckets(this.breaker);
+			}
+		}
+
+		private void awaitState(AssertableApplicationContext context, CircuitBreakerState state) {
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+			while (breaker(context).state() != state) {
+				assertThat(System.nanoTime())
+					.as(() -> state + " within 10 s; the fleet's last view: "
+							+ context.getBean(CircuitBreakerFleet.class).view(this.breaker))
+					.isLessThan(deadline);
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 			}
 		}
 

@@ -461,7 +461,9 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			if (coordinated && (state == CircuitBreakerState.OPEN || state == CircuitBreakerState.HALF_OPEN)) {
 				coordinate(fleet, bucket, state);
 			}
-			view = new FleetView(window, tripped, trips, view.failedExchanges(), clock.instant(), null);
+			boolean coordinating = coordinated && breaker.state() != CircuitBreakerState.CLOSED;
+			view = new FleetView(window, tripped, trips, view.failedExchanges(), clock.instant(), null,
+					coordinating && !probing, coordinating && probing);
 		}
 
 		/**
@@ -584,7 +586,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 
 		private void failed(RuntimeException ex) {
 			view = new FleetView(view.window(), view.tripped(), view.trips(), view.failedExchanges() + 1,
-					view.lastExchange(), String.valueOf(ex.getMessage()));
+					view.lastExchange(), String.valueOf(ex.getMessage()), false, false);
 			if (!failing) {
 				failing = true;
 				LOGGER.log(System.Logger.Level.WARNING, "Could not exchange the fleet's outcomes of circuit breaker '"

@@ -12,11 +12,14 @@ import java.time.Instant;
  * @param failedExchanges how many exchanges with the store failed
  * @param lastExchange when the last exchange with the store succeeded, or {@code null}
  * @param lastFailure why the last exchange failed, or {@code null} when it succeeded
+ * @param held whether the fleet holds the breaker open while other processes probe
+ * @param probing whether this process was drawn to probe for the fleet, its breaker
+ * opened by the fleet
  */
 public record FleetView(OutcomeCounts window, boolean tripped, long trips, long failedExchanges, Instant lastExchange,
-		String lastFailure) {
+		String lastFailure, boolean held, boolean probing) {
 
 	/** Before the first exchange. */
-	static final FleetView NONE = new FleetView(OutcomeCounts.EMPTY, false, 0, 0, null, null);
+	static final FleetView NONE = new FleetView(OutcomeCounts.EMPTY, false, 0, 0, null, null, false, false);
 
 }
