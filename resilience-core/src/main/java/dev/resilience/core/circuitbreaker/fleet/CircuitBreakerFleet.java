@@ -621,6 +621,14 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		}
 
 		void add(CallOutcome outcome) {
+			count(outcome, calls, failed, slow);
+		}
+
+		void addProbe(CallOutcome outcome) {
+			count(outcome, probes, failedProbes, slowProbes);
+		}
+
+		private static void count(CallOutcome outcome, LongAdder all, LongAdder failed, LongAdder slow) {
 			// The kind first, the call last: an exchange that reads between them sees a
 			// failure or slow call without its call, and keeps it for the next one.
 			if (outcome == CallOutcome.FAILURE || outcome == CallOutcome.SLOW_FAILURE) {
@@ -629,17 +637,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			if (outcome == CallOutcome.SLOW_SUCCESS || outcome == CallOutcome.SLOW_FAILURE) {
 				slow.increment();
 			}
-			calls.increment();
-		}
-
-		void addProbe(CallOutcome outcome) {
-			if (outcome == CallOutcome.FAILURE || outcome == CallOutcome.SLOW_FAILURE) {
-				failedProbes.increment();
-			}
-			if (outcome == CallOutcome.SLOW_SUCCESS || outcome == CallOutcome.SLOW_FAILURE) {
-				slowProbes.increment();
-			}
-			probes.increment();
+			all.increment();
 		}
 
 		OutcomeCounts take() {

@@ -223,13 +223,7 @@ class CircuitBreakerFleetTests {
 	void failuresBeforeTheBreakerClosedDoNotOpenItAgain() {
 		Process a = new Process(config());
 		Process b = new Process(config());
-		a.fail(15);
-		b.fail(15);
-		a.fleet.sync();
-		b.fleet.sync();
-		a.fleet.sync();
-		assertThat(a.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
-		assertThat(b.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		openTogether(a, b, 15);
 		// Probes pass within the same bucket's reach: the failing buckets must not trip it again.
 		ticker.advance(OPEN);
 		a.succeed(2);
@@ -444,14 +438,19 @@ class CircuitBreakerFleetTests {
 	private Process[] proberAndHeld() {
 		Process prober = new Process(config());
 		Process held = new Process(config(), NEVER_PROBES);
-		prober.fail(10);
-		held.fail(10);
-		prober.fleet.sync();
-		held.fleet.sync();
-		prober.fleet.sync();
-		assertThat(prober.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
-		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		openTogether(prober, held, 10);
 		return new Process[] { prober, held };
+	}
+
+	/** Fails each process's calls, too few to open either, and lets the fleet open both. */
+	private static void openTogether(Process first, Process second, int failuresEach) {
+		first.fail(failuresEach);
+		second.fail(failuresEach);
+		first.fleet.sync();
+		second.fleet.sync();
+		first.fleet.sync();
+		assertThat(first.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(second.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
 	}
 
 	/** Advances whole exchange intervals, both processes exchanging at each. */
