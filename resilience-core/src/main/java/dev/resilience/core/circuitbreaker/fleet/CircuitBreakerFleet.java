@@ -32,18 +32,33 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * minute. The same dependency's failures reach the fleet's counts within a bucket, and
  * every member opens at its next exchange.
  * <h2>What is shared, and what stays local</h2>
- * Only the opening. Each process still keeps its own breaker: its own window, its own open
- * period and growth, its own probes in half-open, which close it when they pass, and every
- * call is admitted or refused locally, without waiting for the store. A half-open breaker
- * also opens again, as if its probes had failed, when the fleet's calls since it went
- * half-open trip: in a process that sees a call every few seconds its own probes would
- * take most of a minute to decide, while the rest of the fleet's calls already tell. For
- * this an exchange moves an open breaker whose period has passed to half-open itself,
- * without waiting for a call, and judges a half-open breaker on the fleet's newest
- * {@code minimumCalls} calls since then, not on a closed breaker's whole window. An exchange happens
- * every bucket ({@code syncInterval}), on a thread of the caller's choosing
- * ({@link #sync()}), never on a protected call's thread, which pays only for counting its
- * outcome.
+ * Each process keeps its own breaker: its own window, its own open period and growth, and
+ * every call is admitted or refused locally, without waiting for the store. What the fleet
+ * shares is the opening and the probing.
+ * <ul>
+ * <li><b>Opening.</b> A closed breaker opens, as if its window had tripped, when the fleet's
+ * recent calls reach its thresholds.</li>
+ * <li><b>Probing.</b> The fleet holds the breakers it opened, instead of letting every
+ * process probe a dependency that may still be down: at each exchange a held breaker is
+ * kept open for two more intervals ({@link CircuitBreaker#holdOpen}), unless its process is
+ * drawn to probe. In the first round after the opening each process is drawn with a chance
+ * of at least {@link #FIRST_ROUND_PROBERS}, enough to let much of the traffic through at once
+ * if the dependency is already well again; once the fleet's probes have failed, with a
+ * chance equal to its part of the fleet's calls while its breaker was closed, so about one
+ * process per interval probes. A drawn process's breaker goes half-open when its period
+ * runs out and sends its own probes. Every probe's outcome reaches the store with the calls.
+ * A held or half-open breaker closes ({@link CircuitBreaker#pass}) when the fleet's newest
+ * {@code halfOpenCalls} probes that started after it opened stay below its thresholds; a
+ * half-open one opens again, as if its probes had failed, when the fleet's newest probes
+ * since it went half-open fail, or when the fleet's newest {@code minimumCalls} calls since
+ * then trip (a process that sees a call every few seconds would take most of a minute to
+ * send its own probes). For this an exchange moves an open breaker whose period has passed
+ * to half-open itself, without waiting for a call. A breaker that opened on its own
+ * outcomes, not the fleet's, probes on its own.</li>
+ * </ul>
+ * An exchange happens every bucket ({@code syncInterval}), on a thread of the caller's
+ * choosing ({@link #sync()}), never on a protected call's thread, which pays only for
+ * counting its outcome.
  * <h2>The fleet's window</h2>
  * The fleet's outcomes are counted in buckets of {@code syncInterval}, each outcome in the
  * bucket its call started in: a call that times out counts where it began, so the calls
@@ -56,9 +71,14 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * slow-call rate reaches its threshold, the breaker's own thresholds. Buckets that started
  * before the breaker last closed or went half-open are left out: the failures that opened
  * the breaker once do not open it again after its probes passed, nor cut its probes short.
+ * <h2>What an exchange reads</h2>
+ * An exchange adds to and reads only the buckets a call may still end in: as far back as
+ * {@link #MIN_READ_REACH} or the longest call this process saw lately, plus two intervals;
+ * older buckets no longer change and are taken from what earlier exchanges read.
  * <h2>When the store fails</h2>
  * The breaker goes on deciding on its own outcomes; the exchange's outcomes may or may not
- * have been counted and are not sent again. {@link #view} tells the last failure.
+ * have been counted and are not sent again. Nobody renews a hold, so a held breaker probes
+ * on its own once its hold runs out. {@link #view} tells the last failure.
  */
 public final class CircuitBreakerFleet implements CircuitBreakerListener {
 
@@ -79,19 +99,19 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	 * breakers: enough to let most of the traffic through at once when the dependency is
 	 * already well again, little enough not to flood it when it is not.
 	 */
-	static final double FIRST_ROUND_PROBERS = 0.25;
+	public static final double FIRST_ROUND_PROBERS = 0.25;
 
 	/**
 	 * How far back every exchange reads at least: calls that end within this of their start
 	 * reach every process, whatever the length of its own calls.
 	 */
-	static final Duration MIN_READ_REACH = Duration.ofSeconds(3);
+	public static final Duration MIN_READ_REACH = Duration.ofSeconds(3);
 
 	/** How long the longest call seen is remembered when deciding how many buckets to read: one to two of these. */
 	private static final long LONGEST_CALL_MEMORY_MILLIS = 60_000;
 
 	/** How often, at least, a held process without calls of its own is drawn to probe. */
-	static final Duration IDLE_PROBE_INTERVAL = Duration.ofMinutes(1);
+	public static final Duration IDLE_PROBE_INTERVAL = Duration.ofMinutes(1);
 
 	private static final System.Logger LOGGER = System.getLogger(CircuitBreakerFleet.class.getName());
 
