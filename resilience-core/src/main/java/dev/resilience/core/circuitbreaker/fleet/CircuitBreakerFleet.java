@@ -227,9 +227,11 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	}
 
 	/**
-	 * Exchanges every member's outcomes with the store and opens the closed and half-open
-	 * breakers whose fleet's window trips. Meant to run every {@link #syncInterval()}, on one
-	 * thread at a time; a failing store is logged and remembered in the views, never thrown.
+	 * Exchanges every member's outcomes with the store, opens the closed and half-open
+	 * breakers whose fleet's window trips, and holds, closes or reopens the breakers whose
+	 * probing the fleet shares. Meant to run every {@link #syncInterval()}; calls that overlap
+	 * (an operator's beside the scheduled one) take turns per member. A failing store is
+	 * logged and remembered in the views, never thrown.
 	 */
 	public void sync() {
 		for (Member member : members.values()) {
@@ -445,7 +447,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			}
 		}
 
-		void sync() {
+		synchronized void sync() {
 			long now = clock.millis();
 			long bucket = Math.floorDiv(now, bucketMillis);
 			int read = bucketsToRead(now, bucket);
