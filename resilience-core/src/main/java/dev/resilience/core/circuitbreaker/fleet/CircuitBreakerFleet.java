@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
 import dev.resilience.core.circuitbreaker.CallOutcome;
@@ -314,6 +315,9 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 
 		private long longestSince = Long.MIN_VALUE;
 
+		/** Taken by {@link #sync()}: overlapping syncs take turns. */
+		private final ReentrantLock exchanging = new ReentrantLock();
+
 		/** The bucket of the last exchange that succeeded; before any, none. */
 		private long lastExchanged = Long.MIN_VALUE;
 
@@ -447,7 +451,19 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			}
 		}
 
-		synchronized void sync() {
+		void sync() {
+			// A lock, not synchronized: the exchange waits on the store, which would pin a
+			// virtual thread's carrier inside a monitor.
+			exchanging.lock();
+			try {
+				exchange();
+			}
+			finally {
+				exchanging.unlock();
+			}
+		}
+
+		private void exchange() {
 			long now = clock.millis();
 			long bucket = Math.floorDiv(now, bucketMillis);
 			int read = bucketsToRead(now, bucket);
