@@ -124,7 +124,7 @@ class SharedStoreFleetTests {
 							assertThat(breaker(second).state()).isEqualTo(CircuitBreakerState.OPEN);
 							// Each instance's exchanges (every 250 ms) hold its breaker open or draw
 							// it to probe; the first is drawn within a few, and its hold runs out.
-							awaitState(first, CircuitBreakerState.HALF_OPEN);
+							awaitState(first, CircuitBreakerState.HALF_OPEN, first, second);
 							CircuitBreaker probing = breaker(first);
 							for (int i = 0; i < probing.config().halfOpenCalls(); i++) {
 								probing.acquirePermission().onSuccess(1_000_000);
@@ -132,7 +132,7 @@ class SharedStoreFleetTests {
 							assertThat(probing.state()).isEqualTo(CircuitBreakerState.CLOSED);
 							// The second made no call since: only the first's probes, through the
 							// store, can close it.
-							awaitState(second, CircuitBreakerState.CLOSED);
+							awaitState(second, CircuitBreakerState.CLOSED, first, second);
 							FleetDescriptor fleet = second.getBean(CircuitBreakersEndpoint.class)
 								.circuitBreaker(this.breaker)
 								.fleet();
@@ -146,14 +146,22 @@ class SharedStoreFleetTests {
 			}
 		}
 
-		private void awaitState(AssertableApplicationContext context, CircuitBreakerState state) {
+		/**
+		 * Waits for a breaker's state, exchanging both instances' outcomes every 50 ms on this
+		 * thread as well as on their own (overlapping exchanges take turns).
+		 */
+		private void awaitState(AssertableApplicationContext context, CircuitBreakerState state,
+				AssertableApplicationContext... exchanging) {
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 			while (breaker(context).state() != state) {
+				for (AssertableApplicationContext instance : exchanging) {
+					instance.getBean(CircuitBreakerFleet.class).sync();
+				}
 				assertThat(System.nanoTime())
 					.as(() -> state + " within 10 s; the fleet's last view: "
 							+ context.getBean(CircuitBreakerFleet.class).view(this.breaker))
 					.isLessThan(deadline);
-				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
 			}
 		}
 

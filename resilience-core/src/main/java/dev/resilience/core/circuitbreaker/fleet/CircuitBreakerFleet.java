@@ -544,9 +544,11 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		}
 
 		/**
-		 * @return whether the fleet's newest {@code halfOpenCalls} probes that started at or
-		 * after {@code from} passed ({@link #PASSED}), as the breaker's own would have to, or
-		 * failed ({@link #FAILED}); {@link #UNDECIDED} while there are fewer
+		 * @return whether the fleet's newest {@code halfOpenCalls} probes that started in
+		 * the bucket of {@code from} or later passed ({@link #PASSED}), as the breaker's own
+		 * would have to, or failed ({@link #FAILED}); {@link #UNDECIDED} while there are fewer.
+		 * The bucket of {@code from} counts: an open period shorter than a bucket must not hide
+		 * the probes that follow it in the same bucket.
 		 */
 		private int probeVerdict(List<OutcomeCounts> fleet, long bucket, long from) {
 			int needed = breaker.config().halfOpenCalls();
@@ -555,7 +557,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			long slow = 0;
 			for (int i = fleet.size() - 1; i >= 0 && probes < needed; i--) {
 				long start = (bucket - (fleet.size() - 1 - i)) * bucketMillis;
-				if (start < from) {
+				if (start + bucketMillis <= from) {
 					break;
 				}
 				OutcomeCounts counts = fleet.get(i);
