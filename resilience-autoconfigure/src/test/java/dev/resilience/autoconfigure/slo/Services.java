@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.resilience.autoconfigure.testsupport.TestServices;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -16,7 +15,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 final class Services {
 
-	static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+	static final String POSTGRES_URL = TestServices.POSTGRES_URL;
 
 	private Services() {
 	}
@@ -36,7 +35,7 @@ final class Services {
 	}
 
 	static HikariDataSource postgres() {
-		return dataSource(POSTGRES_URL);
+		return TestServices.postgres();
 	}
 
 	static HikariDataSource dataSource(String url) {
@@ -44,22 +43,11 @@ final class Services {
 	}
 
 	static HikariDataSource dataSource(String url, Duration connectionTimeout) {
-		HikariDataSource dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(url);
-		dataSource.setUsername(url.startsWith("jdbc:postgresql") ? "postgres" : "sa");
-		dataSource.setMaximumPoolSize(2);
-		dataSource.setConnectionTimeout(connectionTimeout.toMillis());
-		dataSource.setInitializationFailTimeout(-1);
-		return dataSource;
+		return TestServices.dataSource(url, connectionTimeout);
 	}
 
 	static LettuceConnectionFactory redis(int port) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", port));
-		factory.setTimeout(Duration.ofSeconds(3).toMillis());
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
+		return TestServices.redis(port);
 	}
 
 	static int closedPort() {

@@ -17,9 +17,9 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.resilience.autoconfigure.testsupport.TestServices;
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.autoconfigure.slo.ErrorBudgetsEndpoint.ErrorBudgetDescriptor;
 
@@ -135,11 +135,7 @@ class StoreFleetTests {
 
 		@Override
 		Exception probe() {
-			return Services.probe(service(), () -> {
-				try (var dataSource = Services.postgres(); Connection connection = dataSource.getConnection()) {
-					return connection.isValid(2);
-				}
-			});
+			return TestServices.probePostgres().failure();
 		}
 
 		@Override
@@ -171,15 +167,7 @@ class StoreFleetTests {
 
 		@Override
 		Exception probe() {
-			return Services.probe(service(), () -> {
-				LettuceConnectionFactory factory = Services.redis(6379);
-				try (RedisConnection connection = factory.getConnection()) {
-					return connection.ping();
-				}
-				finally {
-					factory.destroy();
-				}
-			});
+			return TestServices.probeRedis().failure();
 		}
 
 		@Override

@@ -3,12 +3,19 @@ package dev.resilience.autoconfigure.testsupport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Decides what a test does when a service it needs (PostgreSQL, MariaDB, Redis on
@@ -19,6 +26,9 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestServices {
 
 	public static final String REQUIRE_SERVICES = "RESILIENCE_REQUIRE_SERVICES";
+
+	/** The PostgreSQL the tests use: user postgres, trust authentication, database test. */
+	public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
 	private TestServices() {
 	}
@@ -88,6 +98,68 @@ public final class TestServices {
 		byte[] bytes = new byte[6];
 		ThreadLocalRandom.current().nextBytes(bytes);
 		return HexFormat.of().formatHex(bytes);
+	}
+
+	/**
+	 * @return whether Redis on 127.0.0.1:6379 answers a ping
+	 */
+	public static Availability probeRedis() {
+		return probe("Redis on 127.0.0.1:6379", () -> {
+			LettuceConnectionFactory factory = redis(6379);
+			try (RedisConnection connection = factory.getConnection()) {
+				return connection.ping();
+			}
+			finally {
+				factory.destroy();
+			}
+		});
+	}
+
+	/**
+	 * @return whether PostgreSQL on 127.0.0.1:5432 accepts a connection
+	 */
+	public static Availability probePostgres() {
+		return probe("PostgreSQL on 127.0.0.1:5432", () -> {
+			try (HikariDataSource dataSource = postgres(); Connection connection = dataSource.getConnection()) {
+				return connection.isValid(2);
+			}
+		});
+	}
+
+	/**
+	 * @param port the port on 127.0.0.1
+	 * @return a started connection factory of its own (each application instance has one),
+	 * with a 3 s timeout; the caller destroys it
+	 */
+	public static LettuceConnectionFactory redis(int port) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", port));
+		factory.setTimeout(Duration.ofSeconds(3).toMillis());
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/**
+	 * @return a pool of its own (each application instance has one) on {@link #POSTGRES_URL}
+	 */
+	public static HikariDataSource postgres() {
+		return dataSource(POSTGRES_URL, Duration.ofSeconds(3));
+	}
+
+	/**
+	 * @param url a JDBC URL: user postgres for PostgreSQL, sa otherwise
+	 * @param connectionTimeout how long to wait for a connection
+	 * @return a pool of 2 connections that starts even when the database is down
+	 */
+	public static HikariDataSource dataSource(String url, Duration connectionTimeout) {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(url);
+		dataSource.setUsername(url.startsWith("jdbc:postgresql") ? "postgres" : "sa");
+		dataSource.setMaximumPoolSize(2);
+		dataSource.setConnectionTimeout(connectionTimeout.toMillis());
+		dataSource.setInitializationFailTimeout(-1);
+		return dataSource;
 	}
 
 }

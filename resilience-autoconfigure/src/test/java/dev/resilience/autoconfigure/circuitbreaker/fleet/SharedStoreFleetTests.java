@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +22,6 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.resilience.autoconfigure.ResilienceAutoConfiguration;
@@ -183,21 +180,13 @@ class SharedStoreFleetTests {
 
 		@Override
 		TestServices.Availability probe() {
-			return TestServices.probe("Redis on 127.0.0.1:6379", () -> {
-				LettuceConnectionFactory factory = redis();
-				try (RedisConnection connection = factory.getConnection()) {
-					return connection.ping();
-				}
-				finally {
-					factory.destroy();
-				}
-			});
+			return TestServices.probeRedis();
 		}
 
 		@Override
 		ApplicationContextRunner configure(ApplicationContextRunner runner) {
 			// The idempotency store's kind, when resilience.fleet.store is unset.
-			return runner.withBean(RedisConnectionFactory.class, SharedStoreFleetTests::redis)
+			return runner.withBean(RedisConnectionFactory.class, () -> TestServices.redis(6379))
 				.withPropertyValues("resilience.idempotency.store=redis");
 		}
 
@@ -208,7 +197,7 @@ class SharedStoreFleetTests {
 
 		@Override
 		void deleteBuckets(String breaker) {
-			LettuceConnectionFactory factory = redis();
+			LettuceConnectionFactory factory = TestServices.redis(6379);
 			try (RedisConnection connection = factory.getConnection()) {
 				long bucket = System.currentTimeMillis() / 1000;
 				for (long i = bucket - 30; i <= bucket + 30; i++) {
@@ -228,16 +217,12 @@ class SharedStoreFleetTests {
 
 		@Override
 		TestServices.Availability probe() {
-			return TestServices.probe("PostgreSQL on 127.0.0.1:5432", () -> {
-				try (HikariDataSource dataSource = postgres(); Connection connection = dataSource.getConnection()) {
-					return connection.isValid(2);
-				}
-			});
+			return TestServices.probePostgres();
 		}
 
 		@Override
 		ApplicationContextRunner configure(ApplicationContextRunner runner) {
-			return runner.withBean(DataSource.class, SharedStoreFleetTests::postgres, (definition) -> definition
+			return runner.withBean(DataSource.class, TestServices::postgres, (definition) -> definition
 				.setDestroyMethodName("close")).withPropertyValues("resilience.fleet.store=jdbc");
 		}
 
@@ -248,7 +233,7 @@ class SharedStoreFleetTests {
 
 		@Override
 		void deleteBuckets(String breaker) throws Exception {
-			try (HikariDataSource dataSource = postgres();
+			try (HikariDataSource dataSource = TestServices.postgres();
 					Connection connection = dataSource.getConnection();
 					PreparedStatement delete = connection.prepareStatement(
 							"DELETE FROM " + JdbcFleetOutcomeStore.DEFAULT_TABLE_NAME + " WHERE breaker_name = ?")) {
@@ -257,28 +242,6 @@ class SharedStoreFleetTests {
 			}
 		}
 
-	}
-
-	/** A connection factory per context, as each instance of an application has its own. */
-	static LettuceConnectionFactory redis() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", 6379));
-		factory.setTimeout(Duration.ofSeconds(3).toMillis());
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
-	}
-
-	/** A pool per context, as each instance of an application has its own. */
-	static HikariDataSource postgres() {
-		HikariConfig config = new HikariConfig();
-		config.setJdbcUrl("jdbc:postgresql://127.0.0.1:5432/test");
-		config.setUsername("postgres");
-		config.setPassword("");
-		config.setMaximumPoolSize(2);
-		config.setConnectionTimeout(5_000);
-		config.setInitializationFailTimeout(-1);
-		return new HikariDataSource(config);
 	}
 
 }

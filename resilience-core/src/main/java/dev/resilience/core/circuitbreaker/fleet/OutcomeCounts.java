@@ -63,13 +63,6 @@ public record OutcomeCounts(long calls, long failedCalls, long slowCalls, long p
 	}
 
 	/**
-	 * @return these counts without their probes
-	 */
-	public OutcomeCounts withoutProbes() {
-		return (probes == 0) ? this : new OutcomeCounts(calls, failedCalls, slowCalls);
-	}
-
-	/**
 	 * @return whether neither a call nor a probe is counted
 	 */
 	public boolean isEmpty() {

@@ -578,7 +578,6 @@ class CircuitBreakerFleetTests {
 	void outcomeCountsCarryProbesBesideCalls() {
 		OutcomeCounts counts = new OutcomeCounts(5, 2, 1, 3, 1, 0).plus(new OutcomeCounts(1, 0, 0, 1, 1, 1));
 		assertThat(counts).isEqualTo(new OutcomeCounts(6, 2, 1, 4, 2, 1));
-		assertThat(counts.withoutProbes()).isEqualTo(new OutcomeCounts(6, 2, 1));
 		assertThat(new OutcomeCounts(0, 0, 0, 1, 0, 0).isEmpty()).isFalse();
 		assertThatIllegalArgumentException().isThrownBy(() -> new OutcomeCounts(0, 0, 0, 1, 2, 0))
 			.withMessageContaining("failedProbes must be in [0, probes (1)] but was 2");
