@@ -2,7 +2,6 @@ package dev.resilience.autoconfigure.idempotency;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 import dev.resilience.autoconfigure.internal.DaemonSchedulers;
@@ -75,10 +74,8 @@ final class ExpiredKeysCleanup implements SmartLifecycle {
 		if (removal == null || executor != null) {
 			return;
 		}
-		ScheduledExecutorService scheduler = DaemonSchedulers.singleThread("resilience-idempotency-cleanup");
-		long interval = INTERVAL.toMillis();
-		scheduler.scheduleWithFixedDelay(this::runLogged, interval, interval, TimeUnit.MILLISECONDS);
-		executor = scheduler;
+		executor = DaemonSchedulers.repeat("resilience-idempotency-cleanup", INTERVAL, false, this::runLogged, logger,
+				"remove expired idempotency keys");
 	}
 
 	@Override

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.commons.logging.Log;
@@ -176,7 +175,11 @@ public final class ErrorBudgetFleet implements SmartLifecycle {
 			}
 			return true;
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			if (ex instanceof VirtualMachineError error) {
+				throw error;
+			}
+			// Whatever else the store throws fails this budget's write only.
 			if (!this.failing) {
 				logger.warn("Could not write error budget '" + name + "' to " + this.store
 						+ "; reports fall back to this instance's own counts until it can: " + ex.getMessage());
@@ -190,19 +193,10 @@ public final class ErrorBudgetFleet implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = DaemonSchedulers.singleThread("resilience-slo-flush");
-		long intervalMillis = Math.max(1, this.flushInterval.toMillis());
-		executor.scheduleWithFixedDelay(this::flushQuietly, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
-	}
-
-	private void flushQuietly() {
-		try {
-			flush();
-		}
-		catch (RuntimeException ex) {
-			// A scheduled task that throws is never run again; flush() already logged.
-		}
+		// flush() logs the store's failures itself; anything else it throws is logged by the
+		// scheduler, which runs it again after the next interval.
+		this.scheduler = DaemonSchedulers.repeat("resilience-slo-flush", this.flushInterval, false, this::flush,
+				logger, "write the error budgets' counts");
 	}
 
 	/**

@@ -3,7 +3,6 @@ package dev.resilience.autoconfigure.circuitbreaker.fleet;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -78,20 +77,10 @@ public final class CircuitBreakerFleetSync implements SmartLifecycle, Resilience
 
 	@Override
 	public void start() {
-		ScheduledExecutorService executor = DaemonSchedulers.singleThread("resilience-fleet-sync");
-		long intervalMillis = this.fleet.syncInterval().toMillis();
-		executor.scheduleAtFixedRate(this::syncQuietly, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
-	}
-
-	private void syncQuietly() {
-		try {
-			this.fleet.sync();
-		}
-		catch (RuntimeException ex) {
-			// A scheduled task that throws is never run again; sync() logs the store's failures itself.
-			logger.error("Could not exchange the fleet's circuit breaker outcomes", ex);
-		}
+		// sync() logs and counts the store's failures itself; anything else it throws is
+		// logged by the scheduler, which runs it again at the next interval.
+		this.scheduler = DaemonSchedulers.repeat("resilience-fleet-sync", this.fleet.syncInterval(), true,
+				this.fleet::sync, logger, "exchange the fleet's circuit breaker outcomes");
 	}
 
 	@Override

@@ -473,7 +473,12 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 				fleet = remember(bucket, store.exchange(breaker.name(), bucketMillis, bucket, added, read));
 				lastExchanged = bucket;
 			}
-			catch (RuntimeException ex) {
+			catch (Throwable ex) {
+				if (ex instanceof VirtualMachineError error) {
+					throw error;
+				}
+				// Whatever else the store throws, a driver's missing class included, is a
+				// failed exchange: thrown on, it would skip the other members' exchanges.
 				failed(ex);
 				return;
 			}
@@ -624,7 +629,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			return window;
 		}
 
-		private void failed(RuntimeException ex) {
+		private void failed(Throwable ex) {
 			view = new FleetView(view.window(), view.tripped(), view.trips(), view.failedExchanges() + 1,
 					view.lastExchange(), String.valueOf(ex.getMessage()), false, false);
 			if (!failing) {

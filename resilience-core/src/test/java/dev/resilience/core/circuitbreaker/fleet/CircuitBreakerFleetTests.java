@@ -3,6 +3,7 @@ package dev.resilience.core.circuitbreaker.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -432,6 +433,44 @@ class CircuitBreakerFleetTests {
 		assertThat(view.lastExchange()).isEqualTo(clock.instant());
 		// The failed exchange's outcome is not sent again.
 		assertThat(view.window()).isEqualTo(new OutcomeCounts(1, 0, 0));
+	}
+
+	@Test
+	void aStoreThrowingAnErrorFailsThatExchangeOnlyAndTheOtherMembersStillExchange() {
+		AtomicInteger exchanges = new AtomicInteger();
+		FleetOutcomeStore broken = (name, bucketMillis, bucket, added, buckets) -> {
+			exchanges.incrementAndGet();
+			if (name.equals("payments")) {
+				throw new NoClassDefFoundError("org/example/driver/Codec");
+			}
+			return store.exchange(name, bucketMillis, bucket, added, buckets);
+		};
+		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(broken, clock, SYNC);
+		CircuitBreaker payments = CircuitBreaker.of("payments", config().build(), ticker, fleet);
+		CircuitBreaker orders = CircuitBreaker.of("orders", config().build(), ticker, fleet);
+		fleet.join(payments);
+		fleet.join(orders);
+		orders.acquirePermission().onSuccess(0);
+		fleet.sync();
+		fleet.sync();
+		assertThat(exchanges).hasValue(4);
+		FleetView failed = fleet.view("payments").orElseThrow();
+		assertThat(failed.failedExchanges()).isEqualTo(2);
+		assertThat(failed.lastFailure()).isEqualTo("org/example/driver/Codec");
+		FleetView exchanged = fleet.view("orders").orElseThrow();
+		assertThat(exchanged.failedExchanges()).isZero();
+		assertThat(exchanged.lastExchange()).isEqualTo(clock.instant());
+		assertThat(exchanged.window()).isEqualTo(new OutcomeCounts(1, 0, 0));
+	}
+
+	@Test
+	void aVirtualMachineErrorIsNotTakenForAFailedExchange() {
+		FleetOutcomeStore exhausted = (name, bucketMillis, bucket, added, buckets) -> {
+			throw new OutOfMemoryError("test");
+		};
+		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(exhausted, clock, SYNC);
+		fleet.join(CircuitBreaker.of("payments", config().build(), ticker, fleet));
+		assertThatThrownBy(fleet::sync).isInstanceOf(OutOfMemoryError.class);
 	}
 
 	/** Two processes the fleet opened together: one drawn to probe, one the fleet holds open. */
