@@ -2,7 +2,6 @@ package dev.resilience.autoconfigure.aop;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
-import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -25,10 +24,7 @@ public final class ResilienceMethodInterceptor implements MethodInterceptor {
 
 	@Override
 	public Object invoke(MethodInvocation invocation) throws Throwable {
-		Object target = invocation.getThis();
-		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
-				: invocation.getMethod().getDeclaringClass();
-		MethodResilience resilience = resolver().resolve(invocation.getMethod(), targetClass);
+		MethodResilience resilience = resolver().resolveFor(invocation.getMethod(), invocation.getThis());
 		if (resilience == null) {
 			return invocation.proceed();
 		}
