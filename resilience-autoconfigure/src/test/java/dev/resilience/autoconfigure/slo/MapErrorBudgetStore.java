@@ -25,9 +25,15 @@ final class MapErrorBudgetStore implements ErrorBudgetStore {
 
 	volatile boolean unreachable;
 
+	/** An objective whose writes throw an {@code Error}, as a broken driver would; null for none. */
+	volatile String brokenFor;
+
 	@Override
 	public void save(String sloName, String instanceId, BucketSnapshot buckets, Duration sloWindow, Instant now) {
 		check();
+		if (sloName.equals(this.brokenFor)) {
+			throw new NoClassDefFoundError("org/example/driver/Codec");
+		}
 		this.saves.incrementAndGet();
 		for (BucketSeries series : buckets.series()) {
 			for (BucketCount bucket : series.buckets()) {

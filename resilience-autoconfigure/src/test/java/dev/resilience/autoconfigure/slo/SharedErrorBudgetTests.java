@@ -119,6 +119,23 @@ class SharedErrorBudgetTests {
 	}
 
 	@Test
+	void aStoreThrowingAnErrorFailsThatBudgetsWriteOnly() {
+		this.runner.withPropertyValues("resilience.instances.orders.slo.objective=99").run((context) -> {
+			record(context, 9, 1);
+			context.getBean(ErrorBudgetRegistry.class).find("orders").orElseThrow().record(5, 0);
+			this.store.brokenFor = "payments";
+
+			assertThat(fleet(context).flush()).isFalse();
+			assertThat(this.store.instances("payments")).isEmpty();
+			assertThat(this.store.instances("orders")).hasSize(1);
+
+			this.store.brokenFor = null;
+			assertThat(fleet(context).flush()).isTrue();
+			assertThat(this.store.instances("payments")).hasSize(1);
+		});
+	}
+
+	@Test
 	void theFleetStopsAfterTheWebServerAndBeforeConnectionFactories() {
 		this.runner.run((context) -> {
 			assertThat(fleet(context).isRunning()).isTrue();
