@@ -364,7 +364,9 @@ public final class OverheadReport {
 			.append(System.getProperty("os.arch"))
 			.append(", ")
 			.append(Runtime.getRuntime().availableProcessors())
-			.append(" CPUs; system load average (1 min) ")
+			.append(" CPUs (")
+			.append(cpuModel(Path.of("/proc/cpuinfo")))
+			.append("); system load average (1 min) ")
 			.append(load(loadBefore))
 			.append(" before the run and ")
 			.append(load(loadAfter))
@@ -569,6 +571,46 @@ public final class OverheadReport {
 	private static String springVersion() {
 		String version = SpringVersion.getVersion();
 		return (version != null) ? version : "7.0";
+	}
+
+	/**
+	 * The processor's model as the operating system names it: the standings of the
+	 * multi-threaded rows differ from one processor to another.
+	 */
+	static String cpuModel(Path cpuinfo) {
+		try {
+			return cpuModel(Files.readAllLines(cpuinfo, StandardCharsets.UTF_8));
+		}
+		catch (IOException | RuntimeException ex) {
+			return "model not known";
+		}
+	}
+
+	/**
+	 * @param cpuinfo the lines of {@code /proc/cpuinfo}
+	 * @return the first processor's {@code model name}, with its {@code cpu family} and
+	 * {@code model} numbers when given (a virtual machine may name only the product line),
+	 * or "model not known" without a name
+	 */
+	static String cpuModel(List<String> cpuinfo) {
+		Map<String, String> first = new LinkedHashMap<>();
+		for (String line : cpuinfo) {
+			int colon = line.indexOf(':');
+			if (colon > 0) {
+				String key = line.substring(0, colon).trim();
+				if (key.equals("processor") && !first.isEmpty()) {
+					break;
+				}
+				first.putIfAbsent(key, line.substring(colon + 1).trim());
+			}
+		}
+		String name = first.getOrDefault("model name", "");
+		if (name.isEmpty()) {
+			return "model not known";
+		}
+		String family = first.get("cpu family");
+		String model = first.get("model");
+		return (family != null && model != null) ? name + ", family " + family + " model " + model : name;
 	}
 
 	private static String load(double average) {

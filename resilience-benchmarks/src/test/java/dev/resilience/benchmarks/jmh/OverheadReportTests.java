@@ -1,6 +1,8 @@
 package dev.resilience.benchmarks.jmh;
 
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,6 +50,19 @@ class OverheadReportTests {
 		assertThat(OverheadReport.selects(OverheadReport.MVC, "plainHandler|oursIdempotent.*")).isTrue();
 		assertThat(OverheadReport.selects(OverheadReport.SPRING, "plainHandler|oursIdempotent.*")).isFalse();
 		assertThat(OverheadReport.selects(OverheadReport.CORE, "plainHandler|oursIdempotent.*")).isFalse();
+	}
+
+	@Test
+	void theProcessorModelIsTheFirstModelNameOfCpuinfo() {
+		assertThat(OverheadReport.cpuModel(List.of("processor\t: 0", "vendor_id\t: AuthenticAMD",
+				"cpu family\t: 25", "model\t\t: 1", "model name\t: AMD EPYC 7B13", "processor\t: 1",
+				"model name\t: other")))
+			.isEqualTo("AMD EPYC 7B13, family 25 model 1");
+		assertThat(OverheadReport.cpuModel(List.of("processor : 0", "model name : Some CPU")))
+			.isEqualTo("Some CPU");
+		assertThat(OverheadReport.cpuModel(List.of("processor : 0", "model name :", "CPU part : 0xd0c")))
+			.isEqualTo("model not known");
+		assertThat(OverheadReport.cpuModel(Path.of("does-not-exist", "cpuinfo"))).isEqualTo("model not known");
 	}
 
 	@Test
