@@ -1085,6 +1085,18 @@ final class FleetStudy {
 	}
 
 	/** @return how many of the targets' storm cells a policy meets the recovery target in */
+	/**
+	 * Writes the target cells' recovery over several seeds, for the defaults and the
+	 * fleet breakers.
+	 */
+	void writeSeeds(int section) {
+		List<Policy> policies = new ArrayList<>();
+		policies.add(defaults());
+		policies.addAll(fleetBreakers());
+		new SeedStudy(markdown, seed, TARGET_RECOVERY_SECONDS).write(section, List.of(shortTrigger, longTrigger),
+				policies, Policies.noRetry(), TARGET_PROCESSES);
+	}
+
 	private int targetCellsMet(Policy policy) {
 		int met = 0;
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {

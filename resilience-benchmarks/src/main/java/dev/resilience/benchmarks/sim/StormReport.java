@@ -116,8 +116,8 @@ public final class StormReport {
 				+ "rows drive its real `Backoff`, `RetryBudget` and `CircuitBreaker` on the simulation's clock.");
 		markdown.line();
 		markdown.line("Sections: 1. validation; 2-3. the storms; 4. caller processes, the budget's floor and the "
-				+ "breaker's open period; 5. the targets; 6. an origin that sheds load; 7. modelling notes; "
-				+ "definitions.");
+				+ "breaker's open period; 5. the targets; 6. the targets over " + SeedStudy.SEEDS + " seeds; "
+				+ "7. an origin that sheds load; 8. modelling notes; definitions.");
 		markdown.line();
 		boolean valid = writeValidation();
 		int section = 2;
@@ -128,6 +128,7 @@ public final class StormReport {
 		}
 		fleet.write(section++);
 		fleet.writeTargets(section++);
+		fleet.writeSeeds(section++);
 		writeSheddingOrigin(section++);
 		writeModellingNotes(section);
 		writeDefinitions();

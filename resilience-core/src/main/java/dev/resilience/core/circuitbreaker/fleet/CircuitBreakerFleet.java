@@ -47,7 +47,11 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * if the dependency is already well again; once the fleet's probes have failed, with a
  * chance equal to its part of the fleet's calls while its breaker was closed, so about one
  * process per interval probes. A drawn process's breaker goes half-open when its period
- * runs out and sends its own probes. Every probe's outcome reaches the store with the calls.
+ * runs out and sends its own probes. A held breaker also probes on its own once the fleet
+ * holds no longer: when calls that were no probes, of members whose breakers are closed,
+ * started two intervals or more after it opened (a member that opened again after the
+ * fleet's probes passed would otherwise wait for a draw sized for a whole fleet waiting,
+ * with no prober left to close it). Every probe's outcome reaches the store with the calls.
  * A held or half-open breaker closes ({@link CircuitBreaker#pass}) when the fleet's newest
  * {@code halfOpenCalls} probes that started after it opened stay below its thresholds; a
  * half-open one opens again, as if its probes had failed, when the fleet's newest probes
@@ -530,6 +534,13 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			if (probing) {
 				return;
 			}
+			if (othersCallFreely(fleet, bucket)) {
+				// Other members' breakers are closed again: the fleet no longer holds its
+				// breakers, and a draw sized for a fleet that all waits could keep this one
+				// open for many intervals with no probe left to close it. It probes on its own.
+				probing = true;
+				return;
+			}
 			double chance = (share > 0) ? share : (double) bucketMillis / IDLE_PROBE_INTERVAL.toMillis();
 			if (!probesFailed && !firstRoundDrawn) {
 				firstRoundDrawn = true;
@@ -574,6 +585,32 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 				return UNDECIDED;
 			}
 			return thresholds.rateReached(probes, failed, slow) ? FAILED : PASSED;
+		}
+
+		/**
+		 * @return whether the fleet's calls that started two intervals or more after the
+		 * breaker opened hold at least {@code halfOpenCalls} that were no probes: calls of
+		 * members whose breakers are closed. Calls count in the bucket they started in and
+		 * probes in the one they ended in, so a probe counted among these calls is counted
+		 * among these probes as well, and what remains never overstates the other calls.
+		 * The two intervals leave out members the fleet had yet to open at their next exchange.
+		 */
+		private boolean othersCallFreely(List<OutcomeCounts> fleet, long bucket) {
+			if (openedAt == Long.MIN_VALUE) {
+				return false;
+			}
+			long from = openedAt + hold.toMillis();
+			long calls = 0;
+			long probes = 0;
+			for (int i = fleet.size() - 1; i >= 0; i--) {
+				long start = (bucket - (fleet.size() - 1 - i)) * bucketMillis;
+				if (start < from) {
+					break;
+				}
+				calls += fleet.get(i).calls();
+				probes += fleet.get(i).probes();
+			}
+			return calls - probes >= breaker.config().halfOpenCalls();
 		}
 
 		/** @return this process's part of the calls of the buckets the last exchanges read */

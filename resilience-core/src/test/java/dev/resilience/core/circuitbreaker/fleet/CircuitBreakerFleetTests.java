@@ -554,6 +554,55 @@ class CircuitBreakerFleetTests {
 	}
 
 	@Test
+	void aHeldBreakerProbesOnItsOwnOnceOtherMembersCallFreelyAgain() {
+		// The member the fleet opened is never drawn to probe (its part of the fleet's calls is a half).
+		Process busy = busyProcess();
+		Process held = new Process(config(), NEVER_PROBES);
+		held.fail(10);
+		busy.fail(10);
+		busy.fleet.sync();
+		held.fleet.sync();
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		// Calls of the next interval may be a member's the fleet has yet to open: still held.
+		ticker.advance(SYNC);
+		busy.succeed(5);
+		busy.fleet.sync();
+		held.fleet.sync();
+		assertThat(held.view().held()).isTrue();
+		// Past its own open period, with no probe anywhere in the fleet: held all along.
+		exchangeFor(OPEN.plus(SYNC), held);
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(held.view().held()).isTrue();
+		// Another member calls freely: its breaker is closed, nobody is left to probe for this
+		// one, so it probes on its own once the last hold runs out.
+		busy.succeed(2);
+		busy.fleet.sync();
+		held.fleet.sync();
+		assertThat(held.view().held()).isFalse();
+		assertThat(held.view().probing()).isTrue();
+		exchangeFor(SYNC.multipliedBy(2), held);
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		held.succeed(2);
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(held.listenerTransitions()).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN",
+				"HALF_OPEN->CLOSED");
+	}
+
+	@Test
+	void aHeldBreakerStaysHeldWhileTheFleetsOnlyCallsAreProbes() {
+		Process[] processes = proberAndHeld();
+		Process prober = processes[0];
+		Process held = processes[1];
+		exchangeFor(OPEN.plus(SYNC), held, prober);
+		// The prober's probes fail: calls, every one a probe, release nobody.
+		assertThat(prober.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+		prober.fail(2);
+		exchangeFor(SYNC.multipliedBy(3), prober, held);
+		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(held.view().held()).isTrue();
+	}
+
+	@Test
 	void probesThatStartedBeforeABreakerOpenedDoNotCloseIt() {
 		Process[] processes = proberAndHeld();
 		Process prober = processes[0];
