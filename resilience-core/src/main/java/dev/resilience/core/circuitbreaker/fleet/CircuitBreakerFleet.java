@@ -49,7 +49,7 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * process per interval probes. A drawn process's breaker goes half-open when its period
  * runs out and sends its own probes. A held breaker also probes on its own once the fleet
  * holds no longer: when calls that were no probes, of members whose breakers are closed,
- * started two intervals or more after it opened (a member that opened again after the
+ * started two intervals or more after it opened and stay below its thresholds (a member that opened again after the
  * fleet's probes passed would otherwise wait for a draw sized for a whole fleet waiting,
  * with no prober left to close it). Every probe's outcome reaches the store with the calls.
  * A held or half-open breaker closes ({@link CircuitBreaker#pass}) when the fleet's newest
@@ -589,11 +589,14 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 
 		/**
 		 * @return whether the fleet's calls that started two intervals or more after the
-		 * breaker opened hold at least {@code halfOpenCalls} that were no probes: calls of
-		 * members whose breakers are closed. Calls count in the bucket they started in and
-		 * probes in the one they ended in, so a probe counted among these calls is counted
-		 * among these probes as well, and what remains never overstates the other calls.
-		 * The two intervals leave out members the fleet had yet to open at their next exchange.
+		 * breaker opened hold at least {@code halfOpenCalls} that were no probes, calls of
+		 * members whose breakers are closed, and those stay below the breaker's thresholds.
+		 * Calls count in the bucket they started in and probes in the one they ended in, so
+		 * a probe counted among these calls is counted among these probes as well, and what
+		 * remains never overstates the other calls. The two intervals leave out members the
+		 * fleet had yet to open at their next exchange. Failing calls of closed members
+		 * release nobody: they are no sign that the dependency is well, only that those
+		 * members have not heard (or cannot reach the store).
 		 */
 		private boolean othersCallFreely(List<OutcomeCounts> fleet, long bucket) {
 			if (openedAt == Long.MIN_VALUE) {
@@ -601,16 +604,20 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			}
 			long from = openedAt + hold.toMillis();
 			long calls = 0;
-			long probes = 0;
+			long failed = 0;
+			long slow = 0;
 			for (int i = fleet.size() - 1; i >= 0; i--) {
 				long start = (bucket - (fleet.size() - 1 - i)) * bucketMillis;
 				if (start < from) {
 					break;
 				}
-				calls += fleet.get(i).calls();
-				probes += fleet.get(i).probes();
+				OutcomeCounts counts = fleet.get(i);
+				calls += counts.calls() - counts.probes();
+				failed += counts.failedCalls() - counts.failedProbes();
+				slow += counts.slowCalls() - counts.slowProbes();
 			}
-			return calls - probes >= breaker.config().halfOpenCalls();
+			return calls >= breaker.config().halfOpenCalls()
+					&& !thresholds.rateReached(calls, Math.max(0, failed), Math.max(0, slow));
 		}
 
 		/** @return this process's part of the calls of the buckets the last exchanges read */

@@ -573,9 +573,15 @@ class CircuitBreakerFleetTests {
 		exchangeFor(OPEN.plus(SYNC), held);
 		assertThat(held.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
 		assertThat(held.view().held()).isTrue();
-		// Another member calls freely: its breaker is closed, nobody is left to probe for this
+		// Another member calls, and its calls fail: no sign that the dependency is well.
+		busy.fail(5);
+		busy.fleet.sync();
+		held.fleet.sync();
+		assertThat(held.view().held()).isTrue();
+		// It calls freely and well: its breaker is closed, nobody is left to probe for this
 		// one, so it probes on its own once the last hold runs out.
-		busy.succeed(2);
+		ticker.advance(SYNC);
+		busy.succeed(10);
 		busy.fleet.sync();
 		held.fleet.sync();
 		assertThat(held.view().held()).isFalse();
