@@ -1080,11 +1080,14 @@ final class FleetStudy {
 				.append(FullOutageStudy.DURATION.toSeconds())
 				.append(" s outage it lets more attempts through.");
 		}
+		closing.append(" These verdicts are those of the report's seed; the next section runs the same storm cells "
+				+ "over ")
+			.append(SeedStudy.SEEDS)
+			.append(" seeds.");
 		markdown.line(closing.toString());
 		markdown.line();
 	}
 
-	/** @return how many of the targets' storm cells a policy meets the recovery target in */
 	/**
 	 * Writes the target cells' recovery over several seeds, for the defaults and the
 	 * fleet breakers.
@@ -1097,6 +1100,7 @@ final class FleetStudy {
 				policies, Policies.noRetry(), TARGET_PROCESSES);
 	}
 
+	/** @return how many of the targets' storm cells a policy meets the recovery target in */
 	private int targetCellsMet(Policy policy) {
 		int met = 0;
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
