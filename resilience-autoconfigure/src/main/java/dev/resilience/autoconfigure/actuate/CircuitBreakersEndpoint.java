@@ -197,7 +197,8 @@ public class CircuitBreakersEndpoint {
 	 * @param lastFailure why the last exchange failed, {@code null} when it succeeded
 	 * @param held whether the fleet holds this instance's breaker open while other
 	 * instances probe
-	 * @param probing whether this instance was drawn to probe for the fleet
+	 * @param probing whether this instance probes, its breaker opened by the fleet:
+	 * drawn to, or released once other instances call freely and well again
 	 */
 	public record FleetDescriptor(long calls, long failedCalls, long slowCalls,
 			@JsonInclude(JsonInclude.Include.ALWAYS) Double failureRate,

@@ -287,7 +287,10 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		/** Whether the draw of the first round after the fleet opened the breaker was made. */
 		private boolean firstRoundDrawn;
 
-		/** Whether this process was drawn to probe for the fleet until its breaker next opens or closes. */
+		/**
+		 * Whether this process probes, drawn to or released once other members call freely,
+		 * until its breaker next opens or closes.
+		 */
 		private volatile boolean probing;
 
 		/** Set while the exchange itself holds the breaker open: that opening is no new one. */

@@ -13,8 +13,8 @@ import java.time.Instant;
  * @param lastExchange when the last exchange with the store succeeded, or {@code null}
  * @param lastFailure why the last exchange failed, or {@code null} when it succeeded
  * @param held whether the fleet holds the breaker open while other processes probe
- * @param probing whether this process was drawn to probe for the fleet, its breaker
- * opened by the fleet
+ * @param probing whether this process probes, its breaker opened by the fleet: drawn to,
+ * or released once other members call freely and well again
  */
 public record FleetView(OutcomeCounts window, boolean tripped, long trips, long failedExchanges, Instant lastExchange,
 		String lastFailure, boolean held, boolean probing) {
