@@ -594,9 +594,8 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		 * @return whether the fleet's calls that started two intervals or more after the
 		 * breaker opened hold at least {@code halfOpenCalls} that were no probes, calls of
 		 * members whose breakers are closed, and those stay below the breaker's thresholds.
-		 * Calls count in the bucket they started in and probes in the one they ended in, so
-		 * a probe counted among these calls is counted among these probes as well, and what
-		 * remains never overstates the other calls. The two intervals leave out members the
+		 * A probe counts among the calls and among the probes of the bucket it started in,
+		 * so calls less probes are the other calls. The two intervals leave out members the
 		 * fleet had yet to open at their next exchange. Failing calls of closed members
 		 * release nobody: they are no sign that the dependency is well, only that those
 		 * members have not heard (or cannot reach the store).

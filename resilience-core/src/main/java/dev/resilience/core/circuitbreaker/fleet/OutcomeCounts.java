@@ -3,12 +3,12 @@ package dev.resilience.core.circuitbreaker.fleet;
 /**
  * How many calls started in a stretch of time, and how many of them failed or were slow,
  * as one process reports them to a {@link FleetOutcomeStore} and as the store adds them
- * up over the fleet; and how many probes of half-open breakers ended in it, and how many
- * of those failed or were slow.
+ * up over the fleet; and how many of those calls were probes of half-open breakers, and
+ * how many of the probes failed or were slow.
  * <p>
- * Calls are counted in the stretch they started in, probes in the stretch they ended in:
- * a breaker opens on the calls that started since it last closed, and closes on probes
- * that have ended. A probe is also one of the calls.
+ * Calls and probes are counted once they have ended, in the stretch they started in: a
+ * breaker opens on the calls that started since it last closed, and closes on probes that
+ * started since it opened. A probe is also one of the calls, in the same stretch.
  *
  * @param calls calls with a recorded outcome (not refused, not ignored)
  * @param failedCalls how many of them failed, in [0, calls]
