@@ -47,9 +47,23 @@ final class CompositeListeners {
 			}
 
 			@Override
+			public void onCall(String name, CallOutcome outcome, long durationNanos, long endNanos) {
+				for (CircuitBreakerListener listener : all) {
+					listener.onCall(name, outcome, durationNanos, endNanos);
+				}
+			}
+
+			@Override
 			public void onProbe(String name, CallOutcome outcome, long durationNanos) {
 				for (CircuitBreakerListener listener : all) {
 					listener.onProbe(name, outcome, durationNanos);
+				}
+			}
+
+			@Override
+			public void onProbe(String name, CallOutcome outcome, long durationNanos, long endNanos) {
+				for (CircuitBreakerListener listener : all) {
+					listener.onProbe(name, outcome, durationNanos, endNanos);
 				}
 			}
 

@@ -27,12 +27,17 @@ public final class AttemptPermit {
 
 	private final long startNanos;
 
+	/** Whether the breaker reads the same ticker, so that it may hear the end's reading. */
+	private final boolean breakerSharesTicker;
+
 	private final AtomicBoolean ended = new AtomicBoolean();
 
-	AttemptPermit(CircuitBreaker.Permit breakerPermit, Bulkhead.Permit bulkheadPermit, Ticker ticker) {
+	AttemptPermit(CircuitBreaker.Permit breakerPermit, Bulkhead.Permit bulkheadPermit, Ticker ticker,
+			boolean breakerSharesTicker) {
 		this.breakerPermit = breakerPermit;
 		this.bulkheadPermit = bulkheadPermit;
 		this.ticker = ticker;
+		this.breakerSharesTicker = breakerSharesTicker;
 		this.startNanos = (breakerPermit != null) ? ticker.read() : 0;
 	}
 
@@ -46,7 +51,13 @@ public final class AttemptPermit {
 		}
 		try {
 			if (breakerPermit != null) {
-				breakerPermit.onSuccess(ticker.read() - startNanos);
+				long end = ticker.read();
+				if (breakerSharesTicker) {
+					breakerPermit.onSuccess(end - startNanos, end);
+				}
+				else {
+					breakerPermit.onSuccess(end - startNanos);
+				}
 			}
 		}
 		finally {
@@ -68,7 +79,13 @@ public final class AttemptPermit {
 		}
 		try {
 			if (breakerPermit != null) {
-				breakerPermit.onError(ticker.read() - startNanos, error);
+				long end = ticker.read();
+				if (breakerSharesTicker) {
+					breakerPermit.onError(end - startNanos, end, error);
+				}
+				else {
+					breakerPermit.onError(end - startNanos, error);
+				}
 			}
 		}
 		finally {

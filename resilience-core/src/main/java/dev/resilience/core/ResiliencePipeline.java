@@ -101,6 +101,12 @@ public final class ResiliencePipeline {
 	 */
 	private final boolean bulkheadMayWait;
 
+	/**
+	 * Whether the breaker reads the pipeline's ticker: its permits then hear the reading at
+	 * each attempt's end, so that its listeners need not read a clock of their own.
+	 */
+	private final boolean breakerSharesTicker;
+
 	private ResiliencePipeline(Builder builder) {
 		this.name = builder.name;
 		this.ticker = builder.ticker;
@@ -111,6 +117,7 @@ public final class ResiliencePipeline {
 		this.timesAttemptsFromRetry = (this.retry != null) && (this.circuitBreaker != null)
 				&& (this.retry.ticker() == this.ticker);
 		this.bulkheadMayWait = (this.bulkhead != null) && this.bulkhead.config().maxWait().compareTo(Duration.ZERO) > 0;
+		this.breakerSharesTicker = (this.circuitBreaker != null) && (this.circuitBreaker.ticker() == this.ticker);
 	}
 
 	/**
@@ -293,7 +300,7 @@ public final class ResiliencePipeline {
 				throw ex;
 			}
 		}
-		return new AttemptPermit(breakerPermit, bulkheadPermit, ticker);
+		return new AttemptPermit(breakerPermit, bulkheadPermit, ticker, breakerSharesTicker);
 	}
 
 	/**
@@ -328,7 +335,7 @@ public final class ResiliencePipeline {
 		}
 		CompletableFuture<Bulkhead.Permit> waiting = bulkhead.acquireAsync();
 		if (waiting.isDone() && !waiting.isCompletedExceptionally()) {
-			return CompletableFuture.completedFuture(new AttemptPermit(breakerPermit, waiting.join(), ticker));
+			return CompletableFuture.completedFuture(new AttemptPermit(breakerPermit, waiting.join(), ticker, breakerSharesTicker));
 		}
 		CompletableFuture<AttemptPermit> admitted = new CompletableFuture<>();
 		waiting.whenComplete((bulkheadPermit, error) -> {
@@ -341,7 +348,7 @@ public final class ResiliencePipeline {
 				admitted.completeExceptionally(AsyncCall.unwrap(error));
 				return;
 			}
-			AttemptPermit permit = new AttemptPermit(breakerPermit, bulkheadPermit, ticker);
+			AttemptPermit permit = new AttemptPermit(breakerPermit, bulkheadPermit, ticker, breakerSharesTicker);
 			if (!admitted.complete(permit)) {
 				// Cancelled as the permit arrived: nobody will run the attempt.
 				permit.onCancel();
@@ -398,10 +405,22 @@ public final class ResiliencePipeline {
 				result = invoke(attempts, call);
 			}
 			catch (Throwable ex) {
-				breakerPermit.onError(ticker.read() - start, ex);
+				long end = ticker.read();
+				if (breakerSharesTicker) {
+					breakerPermit.onError(end - start, end, ex);
+				}
+				else {
+					breakerPermit.onError(end - start, ex);
+				}
 				throw ex;
 			}
-			breakerPermit.onSuccess(ticker.read() - start);
+			long end = ticker.read();
+			if (breakerSharesTicker) {
+				breakerPermit.onSuccess(end - start, end);
+			}
+			else {
+				breakerPermit.onSuccess(end - start);
+			}
 			return result;
 		}
 		finally {

@@ -160,8 +160,10 @@ public final class OverheadReport {
 					+ "reading dates the deposit and the breaker takes it as its start, so the pipeline reads it "
 					+ "twice per call, as Resilience4j's chain does. The reference row shows what one such read costs on this machine. "
 					+ "The fleet member is the same breaker with `circuit-breaker.fleet` (a `CircuitBreakerFleet` as its "
-					+ "listener, no exchange running): it also reads the wall clock once per call, to count the outcome in "
-					+ "the bucket its call started in; Resilience4j has no such breaker.",
+					+ "listener, no exchange running): it counts each outcome in the bucket its call started in, "
+					+ "which it takes from the breaker's own readings moved onto the wall clock by an offset (taken "
+					+ "at each exchange; here once, when it joined), without a clock read of its own; Resilience4j "
+					+ "has no such breaker.",
 			CoreOverheadBenchmarks.class, "direct", "direct call", null, "overhead.png", 1, 1, false,
 			List.of(Row.reference("one System.nanoTime() read (reference)", "clockRead"),
 					Row.ours("ours: circuit breaker (closed)", "oursCircuitBreaker", "r4jCircuitBreaker"),

@@ -149,6 +149,13 @@ public final class CircuitBreaker {
 	}
 
 	/**
+	 * @return the clock the breaker times its calls and open periods with
+	 */
+	public Ticker ticker() {
+		return ticker;
+	}
+
+	/**
 	 * Admits one call or refuses it. An admitted call must report exactly one outcome on
 	 * the returned permit.
 	 * @return the permit of the admitted call
@@ -182,10 +189,12 @@ public final class CircuitBreaker {
 			result = call.get();
 		}
 		catch (Throwable error) {
-			permit.onError(ticker.read() - start, error);
+			long end = ticker.read();
+			permit.onError(end - start, end, error);
 			throw error;
 		}
-		permit.onSuccess(ticker.read() - start);
+		long end = ticker.read();
+		permit.onSuccess(end - start, end);
 		return result;
 	}
 
@@ -376,6 +385,28 @@ public final class CircuitBreaker {
 		void onError(long durationNanos, Throwable error);
 
 		/**
+		 * The call returned normally, timed on the breaker's own {@link #ticker()}: its
+		 * listener hears the reading at the call's end as well, and need not read a clock
+		 * of its own to place the call in time.
+		 * @param durationNanos how long it took
+		 * @param endNanos the breaker's ticker reading at the call's end
+		 */
+		default void onSuccess(long durationNanos, long endNanos) {
+			onSuccess(durationNanos);
+		}
+
+		/**
+		 * The call threw, timed on the breaker's own {@link #ticker()}, as
+		 * {@link #onSuccess(long, long)}.
+		 * @param durationNanos how long it took
+		 * @param endNanos the breaker's ticker reading at the call's end
+		 * @param error what it threw
+		 */
+		default void onError(long durationNanos, long endNanos, Throwable error) {
+			onError(durationNanos, error);
+		}
+
+		/**
 		 * The call was abandoned without an outcome (cancelled): nothing is recorded and
 		 * a half-open probe slot is freed for another call.
 		 */
@@ -410,10 +441,10 @@ public final class CircuitBreaker {
 		}
 	}
 
-	private void complete(State issuer, long durationNanos, boolean threw, Throwable error) {
+	private void complete(State issuer, long durationNanos, long endNanos, boolean threw, Throwable error) {
 		if (threw && ignored != null && ignored.test(error)) {
 			issuer.release();
-			notifyCall(CallOutcome.IGNORED, durationNanos);
+			notifyCall(CallOutcome.IGNORED, durationNanos, endNanos);
 			return;
 		}
 		boolean failed = threw && (error == null || recorded.test(error));
@@ -421,9 +452,9 @@ public final class CircuitBreaker {
 		State next = issuer.record(SlidingWindow.outcome(failed, slow));
 		CallOutcome outcome = failed ? (slow ? CallOutcome.SLOW_FAILURE : CallOutcome.FAILURE)
 				: (slow ? CallOutcome.SLOW_SUCCESS : CallOutcome.SUCCESS);
-		notifyCall(outcome, durationNanos);
+		notifyCall(outcome, durationNanos, endNanos);
 		if (issuer.kind == CircuitBreakerState.HALF_OPEN) {
-			notifyProbe(outcome, durationNanos);
+			notifyProbe(outcome, durationNanos, endNanos);
 		}
 		if (next != null) {
 			notifyTransition(issuer.kind, next.kind);
@@ -432,22 +463,32 @@ public final class CircuitBreaker {
 
 	private CallNotPermittedException refuse(CircuitBreakerState kind, long retryAfterNanos) {
 		notPermittedCalls.increment();
-		notifyCall(CallOutcome.NOT_PERMITTED, 0);
+		notifyCall(CallOutcome.NOT_PERMITTED, 0, CircuitBreakerListener.NO_END);
 		return new CallNotPermittedException(name, kind, Duration.ofNanos(retryAfterNanos));
 	}
 
-	private void notifyCall(CallOutcome outcome, long durationNanos) {
+	private void notifyCall(CallOutcome outcome, long durationNanos, long endNanos) {
 		try {
-			listener.onCall(name, outcome, durationNanos);
+			if (endNanos == CircuitBreakerListener.NO_END) {
+				listener.onCall(name, outcome, durationNanos);
+			}
+			else {
+				listener.onCall(name, outcome, durationNanos, endNanos);
+			}
 		}
 		catch (Throwable ex) {
 			listenerFailed(ex);
 		}
 	}
 
-	private void notifyProbe(CallOutcome outcome, long durationNanos) {
+	private void notifyProbe(CallOutcome outcome, long durationNanos, long endNanos) {
 		try {
-			listener.onProbe(name, outcome, durationNanos);
+			if (endNanos == CircuitBreakerListener.NO_END) {
+				listener.onProbe(name, outcome, durationNanos);
+			}
+			else {
+				listener.onProbe(name, outcome, durationNanos, endNanos);
+			}
 		}
 		catch (Throwable ex) {
 			listenerFailed(ex);
@@ -535,12 +576,22 @@ public final class CircuitBreaker {
 
 		@Override
 		public final void onSuccess(long durationNanos) {
-			complete(this, durationNanos, false, null);
+			complete(this, durationNanos, CircuitBreakerListener.NO_END, false, null);
 		}
 
 		@Override
 		public final void onError(long durationNanos, Throwable error) {
-			complete(this, durationNanos, true, error);
+			complete(this, durationNanos, CircuitBreakerListener.NO_END, true, error);
+		}
+
+		@Override
+		public final void onSuccess(long durationNanos, long endNanos) {
+			complete(this, durationNanos, endNanos, false, null);
+		}
+
+		@Override
+		public final void onError(long durationNanos, long endNanos, Throwable error) {
+			complete(this, durationNanos, endNanos, true, error);
 		}
 
 		@Override

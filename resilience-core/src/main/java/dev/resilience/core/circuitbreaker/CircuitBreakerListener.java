@@ -12,6 +12,12 @@ public interface CircuitBreakerListener {
 	};
 
 	/**
+	 * Stands for no ticker reading: the breaker never passes it to the methods that take
+	 * one, and a caller of {@link CircuitBreaker.Permit} must not pass it as a reading.
+	 */
+	long NO_END = Long.MIN_VALUE;
+
+	/**
 	 * @param name the breaker's name
 	 * @param from the state before
 	 * @param to the state after
@@ -28,6 +34,20 @@ public interface CircuitBreakerListener {
 	}
 
 	/**
+	 * A call ended that the breaker, or its caller, timed on the breaker's own
+	 * {@link CircuitBreaker#ticker()}: heard instead of {@link #onCall(String, CallOutcome, long)},
+	 * to which it goes unless overridden. A listener that places calls in time can use
+	 * {@code endNanos} instead of reading a clock of its own.
+	 * @param name the breaker's name
+	 * @param outcome how the call ended
+	 * @param durationNanos how long the call took
+	 * @param endNanos the breaker's ticker reading at the call's end
+	 */
+	default void onCall(String name, CallOutcome outcome, long durationNanos, long endNanos) {
+		onCall(name, outcome, durationNanos);
+	}
+
+	/**
 	 * A probe of a half-open breaker ended; heard after {@link #onCall} for the same call,
 	 * and before the transition its outcome caused, if any.
 	 * @param name the breaker's name
@@ -35,6 +55,19 @@ public interface CircuitBreakerListener {
 	 * @param durationNanos how long it took
 	 */
 	default void onProbe(String name, CallOutcome outcome, long durationNanos) {
+	}
+
+	/**
+	 * A probe ended that was timed on the breaker's own ticker, as
+	 * {@link #onCall(String, CallOutcome, long, long)}; goes to
+	 * {@link #onProbe(String, CallOutcome, long)} unless overridden.
+	 * @param name the breaker's name
+	 * @param outcome how the probe ended: a success or failure, slow or not
+	 * @param durationNanos how long it took
+	 * @param endNanos the breaker's ticker reading at the probe's end
+	 */
+	default void onProbe(String name, CallOutcome outcome, long durationNanos, long endNanos) {
+		onProbe(name, outcome, durationNanos);
 	}
 
 }

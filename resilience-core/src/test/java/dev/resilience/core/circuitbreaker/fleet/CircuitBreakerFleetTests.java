@@ -339,6 +339,37 @@ class CircuitBreakerFleetTests {
 	}
 
 	@Test
+	void aCallTimedOnTheBreakersTickerCountsInItsStartBucketWithoutAClockRead() throws Throwable {
+		AtomicInteger clockReads = new AtomicInteger();
+		// The wall clock runs 7 s and 300 ms ahead of the ticker: the member learns the offset.
+		long aheadNanos = Duration.ofMillis(7_300).toNanos();
+		InstantSource counted = () -> {
+			clockReads.incrementAndGet();
+			return Instant.ofEpochSecond(0, ticker.read() + aheadNanos);
+		};
+		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(store, counted, SYNC, ALWAYS_PROBES);
+		CircuitBreaker breaker = CircuitBreaker.of("payments", config().build(), ticker, fleet);
+		fleet.join(breaker);
+		int readsBefore = clockReads.get();
+		// Slow calls: each starts, then the ticker moves 2 s before it fails.
+		for (int i = 0; i < 3; i++) {
+			assertThatExceptionOfType(IOException.class).isThrownBy(() -> breaker.execute(() -> {
+				ticker.advance(Duration.ofSeconds(2));
+				throw new IOException("timed out");
+			}));
+		}
+		assertThat(clockReads.get()).as("clock reads while calling").isEqualTo(readsBefore);
+		fleet.sync();
+		// On the wall clock the calls started 7.3, 9.3 and 11.3 s after the ticker's start,
+		// 13.3 s is now: of the six newest 1 s buckets the second and fourth hold one each,
+		// the first call's bucket is older.
+		assertThat(store.exchange("payments", SYNC.toMillis(), Math.floorDiv(counted.millis(), SYNC.toMillis()),
+				Collections.nCopies(6, OutcomeCounts.EMPTY), 6))
+			.extracting(OutcomeCounts::calls)
+			.containsExactly(0L, 1L, 0L, 1L, 0L, 0L);
+	}
+
+	@Test
 	void aCallThatStartedBeforeTheBucketsReadIsNotCounted() {
 		Process a = new Process(config());
 		a.breaker.acquirePermission().onError(CircuitBreakerFleet.COUNT_WINDOW_HORIZON.plusSeconds(1).toNanos(),
