@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
+import dev.resilience.core.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.core.time.Ticker;
 
 /**
@@ -52,12 +53,7 @@ public final class AttemptPermit {
 		try {
 			if (breakerPermit != null) {
 				long end = ticker.read();
-				if (breakerSharesTicker) {
-					breakerPermit.onSuccess(end - startNanos, end);
-				}
-				else {
-					breakerPermit.onSuccess(end - startNanos);
-				}
+				breakerPermit.onSuccess(end - startNanos, breakerSharesTicker ? end : CircuitBreakerListener.NO_END);
 			}
 		}
 		finally {
@@ -80,12 +76,7 @@ public final class AttemptPermit {
 		try {
 			if (breakerPermit != null) {
 				long end = ticker.read();
-				if (breakerSharesTicker) {
-					breakerPermit.onError(end - startNanos, end, error);
-				}
-				else {
-					breakerPermit.onError(end - startNanos, error);
-				}
+				breakerPermit.onError(end - startNanos, breakerSharesTicker ? end : CircuitBreakerListener.NO_END, error);
 			}
 		}
 		finally {

@@ -13,6 +13,7 @@ import dev.resilience.core.bulkhead.Bulkhead;
 import dev.resilience.core.bulkhead.BulkheadConfig;
 import dev.resilience.core.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.circuitbreaker.CircuitBreakerListener;
 import dev.resilience.core.retry.Retry;
 import dev.resilience.core.retry.RetryConfig;
 import dev.resilience.core.internal.Randoms;
@@ -406,21 +407,11 @@ public final class ResiliencePipeline {
 			}
 			catch (Throwable ex) {
 				long end = ticker.read();
-				if (breakerSharesTicker) {
-					breakerPermit.onError(end - start, end, ex);
-				}
-				else {
-					breakerPermit.onError(end - start, ex);
-				}
+				breakerPermit.onError(end - start, breakerSharesTicker ? end : CircuitBreakerListener.NO_END, ex);
 				throw ex;
 			}
 			long end = ticker.read();
-			if (breakerSharesTicker) {
-				breakerPermit.onSuccess(end - start, end);
-			}
-			else {
-				breakerPermit.onSuccess(end - start);
-			}
+			breakerPermit.onSuccess(end - start, breakerSharesTicker ? end : CircuitBreakerListener.NO_END);
 			return result;
 		}
 		finally {
@@ -621,7 +612,7 @@ public final class ResiliencePipeline {
 			}
 			if (circuitBreakerConfig != null) {
 				circuitBreaker = CircuitBreaker.of(name, circuitBreakerConfig, ticker,
-						dev.resilience.core.circuitbreaker.CircuitBreakerListener.NOOP);
+						CircuitBreakerListener.NOOP);
 			}
 			if (bulkheadConfig != null) {
 				bulkhead = Bulkhead.of(name, bulkheadConfig, ticker, scheduler,

@@ -389,7 +389,9 @@ public final class CircuitBreaker {
 		 * listener hears the reading at the call's end as well, and need not read a clock
 		 * of its own to place the call in time.
 		 * @param durationNanos how long it took
-		 * @param endNanos the breaker's ticker reading at the call's end
+		 * @param endNanos the breaker's ticker reading at the call's end, or
+		 * {@link CircuitBreakerListener#NO_END} for a call timed on another clock, which is
+		 * {@link #onSuccess(long)}
 		 */
 		default void onSuccess(long durationNanos, long endNanos) {
 			onSuccess(durationNanos);
@@ -399,7 +401,8 @@ public final class CircuitBreaker {
 		 * The call threw, timed on the breaker's own {@link #ticker()}, as
 		 * {@link #onSuccess(long, long)}.
 		 * @param durationNanos how long it took
-		 * @param endNanos the breaker's ticker reading at the call's end
+		 * @param endNanos the breaker's ticker reading at the call's end, or
+		 * {@link CircuitBreakerListener#NO_END} for a call timed on another clock
 		 * @param error what it threw
 		 */
 		default void onError(long durationNanos, long endNanos, Throwable error) {
@@ -576,12 +579,12 @@ public final class CircuitBreaker {
 
 		@Override
 		public final void onSuccess(long durationNanos) {
-			complete(this, durationNanos, CircuitBreakerListener.NO_END, false, null);
+			onSuccess(durationNanos, CircuitBreakerListener.NO_END);
 		}
 
 		@Override
 		public final void onError(long durationNanos, Throwable error) {
-			complete(this, durationNanos, CircuitBreakerListener.NO_END, true, error);
+			onError(durationNanos, CircuitBreakerListener.NO_END, error);
 		}
 
 		@Override

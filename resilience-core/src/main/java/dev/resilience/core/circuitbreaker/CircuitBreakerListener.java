@@ -12,8 +12,9 @@ public interface CircuitBreakerListener {
 	};
 
 	/**
-	 * Stands for no ticker reading: the breaker never passes it to the methods that take
-	 * one, and a caller of {@link CircuitBreaker.Permit} must not pass it as a reading.
+	 * Stands for no ticker reading: a caller of {@link CircuitBreaker.Permit} passes it for
+	 * a call it timed on another clock, and the breaker then calls the methods without a
+	 * reading; it never passes it to the methods that take one.
 	 */
 	long NO_END = Long.MIN_VALUE;
 

@@ -73,7 +73,10 @@ class CircuitBreakerEndReadingTests {
 		CircuitBreaker breaker = breaker(ticker);
 		breaker.acquirePermission().onSuccess(1_000);
 		breaker.acquirePermission().onSuccess(2_000, 9_000);
-		assertThat(heard).containsExactly("call SUCCESS 1000 -", "call SUCCESS 2000 9000");
+		breaker.acquirePermission().onSuccess(3_000, CircuitBreakerListener.NO_END);
+		breaker.acquirePermission().onError(4_000, CircuitBreakerListener.NO_END, new IOException("down"));
+		assertThat(heard).containsExactly("call SUCCESS 1000 -", "call SUCCESS 2000 9000", "call SUCCESS 3000 -",
+				"call FAILURE 4000 -");
 	}
 
 	@Test

@@ -49,9 +49,9 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * process per interval probes. A drawn process's breaker goes half-open when its period
  * runs out and sends its own probes. A held breaker also probes on its own once the fleet
  * holds no longer: when calls that were no probes, of members whose breakers are closed,
- * started two intervals or more after it opened and stay below its thresholds (a member that opened again after the
- * fleet's probes passed would otherwise wait for a draw sized for a whole fleet waiting,
- * with no prober left to close it). Every probe's outcome reaches the store with the calls.
+ * started two intervals or more after it opened and stay below its thresholds (a member
+ * that opened again after the fleet's probes passed would otherwise wait for a draw sized
+ * for a whole fleet waiting, with no prober left to close it). Every probe's outcome reaches the store with the calls.
  * A held or half-open breaker closes ({@link CircuitBreaker#pass}) when the fleet's newest
  * {@code halfOpenCalls} probes that started after it opened stay below its thresholds; a
  * half-open one opens again, as if its probes had failed, when the fleet's newest probes
@@ -453,9 +453,9 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		/**
 		 * @return when a call timed on the breaker's ticker started, in epoch millis: its
 		 * start's reading moved by the ticker's offset from the clock, taken at the last
-		 * exchange, so that a call costs no clock read of its own (a third one, after the
-		 * breaker's two, cost a call some 120 ns at two threads where the breaker's window
-		 * changes hands between cores)
+		 * exchange, so that a call costs no clock read of its own (on a 2-core test machine a
+		 * third read, after the breaker's two, cost a call about 120 ns with two threads
+		 * sharing the breaker)
 		 */
 		private long startMillis(long durationNanos, long endNanos) {
 			return Math.floorDiv(endNanos - durationNanos, 1_000_000) + tickerOffsetMillis;

@@ -626,12 +626,12 @@ class CircuitBreakerFleetTests {
 	}
 
 	@Test
-	void aHeldBreakerStaysHeldWhileTheFleetsOnlyCallsAreProbes() {
+	void aHeldBreakerStaysHeldWhileTheFleetsProbesFail() {
 		Process[] processes = proberAndHeld();
 		Process prober = processes[0];
 		Process held = processes[1];
 		exchangeFor(OPEN.plus(SYNC), held, prober);
-		// The prober's probes fail: calls, every one a probe, release nobody.
+		// The prober's probes fail: the only calls since the opening, they release nobody.
 		assertThat(prober.breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
 		prober.fail(2);
 		exchangeFor(SYNC.multipliedBy(3), prober, held);
