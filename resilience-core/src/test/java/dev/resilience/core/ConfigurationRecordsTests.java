@@ -30,7 +30,7 @@ class ConfigurationRecordsTests {
 		assertThat(config.openDuration()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(config.openDurationMultiplier()).isEqualTo(1.5);
 		assertThat(config.maxOpenDuration()).isEqualTo(Duration.ofSeconds(2));
-		assertThat(config.halfOpenCalls()).isEqualTo(3);
+		assertThat(config.halfOpenCalls()).isEqualTo(1);
 		assertThat(config.recordOn()).isEmpty();
 		assertThat(config.ignore()).isEmpty();
 	}

@@ -74,7 +74,8 @@ public class CircuitBreakerProperties {
 	private Duration maxOpenDuration;
 
 	/**
-	 * Probe calls admitted while half-open. Default: 3.
+	 * Probe calls admitted while half-open; once all have completed, their failure or
+	 * slow-call rate decides whether the breaker closes or opens again. Default: 1.
 	 */
 	private Integer halfOpenCalls;
 

@@ -33,7 +33,8 @@ import io.github.resilience4j.core.IntervalFunction;
  * as one named instance is shared by a service's request threads.
  * <p>
  * Settings, both libraries: circuit breaker with a count window of 100 calls, minimum 20
- * calls, 50% failure rate, slow calls from 60 s at 100%, the library's default open period, 3 half-open calls;
+ * calls, 50% failure rate, slow calls from 60 s at 100%, the library's default open period and
+ * half-open calls;
  * bulkhead of 25 concurrent calls without waiting; retry of 3 attempts, exponential backoff
  * from 100 ms x2 with jitter (never reached: nothing fails). The library's retry also keeps
  * its retry budget (on by default; Resilience4j has none). The full chain is retry, then

@@ -142,6 +142,11 @@ public final class OverheadReport {
 
 	}
 
+	/** @return {@code 1 half-open call}, {@code 3 half-open calls} */
+	static String probes(int halfOpenCalls) {
+		return halfOpenCalls + ((halfOpenCalls == 1) ? " half-open call" : " half-open calls");
+	}
+
 	/** The core section: the policies without Spring. */
 	static final Section CORE = new Section("Core: the library's policies and Resilience4j 2.4.0",
 			"Class `" + CoreOverheadBenchmarks.class.getSimpleName() + "`: every benchmark runs the same call "
@@ -149,7 +154,9 @@ public final class OverheadReport {
 					+ "threads. Both libraries have the same settings: circuit breaker with a count window of 100 "
 					+ "calls, minimum 20 calls, 50% failures, slow calls from 60 s, open "
 					+ dev.resilience.core.circuitbreaker.CircuitBreakerConfig.defaults().openDuration().toMillis()
-					+ " ms (never reached), 3 half-open calls; "
+					+ " ms (never reached), "
+					+ probes(dev.resilience.core.circuitbreaker.CircuitBreakerConfig.defaults().halfOpenCalls())
+					+ "; "
 					+ "bulkhead of 25 calls without waiting; retry of 3 attempts with exponential backoff from "
 					+ "100 ms (never reached). The library's retry keeps its retry budget as well (on by default; "
 					+ "Resilience4j has none). The full pipeline is retry, then breaker, then bulkhead, in both: "

@@ -43,9 +43,15 @@ final class FleetStudy {
 	/** Budget floors compared: ten times the default, the default (1/s), none. */
 	static final int[] FLOORS = { 10, 1, 0 };
 
-	/** The breaker's default before its open period grew, as the SPEC states it: 30 s, fixed. */
+	/** Probes per round of the SPEC's breaker, before a round became one probe. */
+	static final int FORMER_PROBES = 3;
+
+	/**
+	 * The breaker as the SPEC states it: open 30 s, fixed, no consecutive-failure trip,
+	 * {@value #FORMER_PROBES} probes a round.
+	 */
 	static final CircuitBreakerConfig FORMER_DEFAULT = OurPolicies
-		.inARow(OurPolicies.fixedOpen(Duration.ofSeconds(30)), 0);
+		.halfOpen(OurPolicies.inARow(OurPolicies.fixedOpen(Duration.ofSeconds(30)), 0), FORMER_PROBES);
 
 	/** A short fixed open period, the shortest the defaults start with. */
 	private static final CircuitBreakerConfig ONE_SECOND_FIXED = OurPolicies.fixedOpen(Duration.ofSeconds(1));
@@ -73,6 +79,13 @@ final class FleetStudy {
 			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 0),
 			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 5),
 			OurPolicies.inARow(CircuitBreakerConfig.defaults(), 20));
+
+	/** The defaults with the SPEC's probes per round: not a default. */
+	static final CircuitBreakerConfig THREE_PROBES = OurPolicies.halfOpen(CircuitBreakerConfig.defaults(),
+			FORMER_PROBES);
+
+	/** Probes per round compared with the defaults, each with the default open period; none is a default. */
+	static final List<CircuitBreakerConfig> PROBE_VARIANTS = List.of(THREE_PROBES);
 
 	/**
 	 * The exchange intervals of the breakers that open on the fleet's outcomes: a longer one
@@ -143,15 +156,16 @@ final class FleetStudy {
 
 	/**
 	 * The defaults with breakers that also open on the fleet's outcomes: one policy per
-	 * {@link #FLEET_SYNCS}, and the default interval with one probe in half-open.
+	 * {@link #FLEET_SYNCS}, and the default interval with the SPEC's {@value #FORMER_PROBES}
+	 * probes per round.
 	 */
 	static List<Policy> fleetBreakers() {
 		List<Policy> policies = new ArrayList<>();
 		for (Duration sync : FLEET_SYNCS) {
 			policies.add(OurPolicies.fleetBreaker(sync));
 		}
-		policies.add(OurPolicies.fleetBreaker(FLEET_SYNCS.get(FLEET_SYNCS.size() - 1),
-				CircuitBreakerConfig.defaults().toBuilder().halfOpenCalls(1).build(), "1 half-open call"));
+		policies.add(OurPolicies.fleetBreaker(FLEET_SYNCS.get(FLEET_SYNCS.size() - 1), THREE_PROBES,
+				OurPolicies.probesName(THREE_PROBES)));
 		return policies;
 	}
 
@@ -203,8 +217,11 @@ final class FleetStudy {
 				+ OurPolicies.windowDescription(CircuitBreakerConfig.defaults()) + " by default), at the default "
 				+ "floor; they are settings users can choose, not defaults; those named `... in a row` or "
 				+ "`no row` change only the consecutive-failure threshold (default "
-				+ CircuitBreakerConfig.defaults().consecutiveFailureThreshold() + "). `" + formerLabel()
-				+ "` is the SPEC's breaker: a fixed 30 s open period and no consecutive-failure trip.");
+				+ CircuitBreakerConfig.defaults().consecutiveFailureThreshold() + "), and those named `... half-open "
+				+ "calls` only the probes let through when the open period ends (default "
+				+ CircuitBreakerConfig.defaults().halfOpenCalls() + "). `" + formerLabel()
+				+ "` is the SPEC's breaker: a fixed 30 s open period, no consecutive-failure trip and "
+				+ FORMER_PROBES + " probes a round.");
 		markdown.line();
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			writeMatrix(scenario);
@@ -307,6 +324,9 @@ final class FleetStudy {
 		for (CircuitBreakerConfig breaker : WINDOW_VARIANTS) {
 			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
 		}
+		for (CircuitBreakerConfig breaker : PROBE_VARIANTS) {
+			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
+		}
 		return policies;
 	}
 
@@ -318,6 +338,7 @@ final class FleetStudy {
 		markdown.line(growthFinding());
 		markdown.line(rowFinding());
 		markdown.line(windowFinding());
+		markdown.line(probeFinding());
 		markdown.line(floorWithoutBreakerFinding());
 		markdown.line(peakFinding());
 		markdown.line(fleetFinding());
@@ -544,6 +565,76 @@ final class FleetStudy {
 				+ number(BACKGROUND_FAILURES * 100, 0) + "% of calls failing, a given call ends a row of "
 				+ threshold + " with probability " + scientific(Math.pow(BACKGROUND_FAILURES, threshold))
 				+ " (a row of 5: " + scientific(Math.pow(BACKGROUND_FAILURES, 5)) + ").";
+	}
+
+	private String probeFinding() {
+		CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+		Policy three = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, THREE_PROBES);
+		boolean faster = true;
+		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
+			for (int processes : MANY_CLIENTS) {
+				faster &= seconds(storm(scenario, defaults(), processes)) <= seconds(storm(scenario, three, processes));
+			}
+		}
+		int probes = defaults.halfOpenCalls();
+		double threshold = defaults.failureRateThreshold() / 100.0;
+		String threeName = OurPolicies.probesName(THREE_PROBES);
+		return "- **" + ((probes == 1) ? "One probe a round" : probes + " probes a round")
+				+ (faster ? " recovers sooner than " + FORMER_PROBES : " against " + FORMER_PROBES) + "** (`"
+				+ threeName + "` is the SPEC's `half-open-calls`, not a default). A breaker that opened lets "
+				+ ((probes == 1) ? "one probe" : probes + " probes") + " through when its open period ends. After the 10 s trigger, with " + processRange(MANY_CLIENTS)
+				+ " processes, the defaults recover in " + recoveries(defaults(), longTrigger, MANY_CLIENTS)
+				+ " against " + recoveries(three, longTrigger, MANY_CLIENTS) + " with `" + threeName
+				+ "`; after the 1 s trigger " + recoveries(defaults(), shortTrigger, MANY_CLIENTS) + " against "
+				+ recoveries(three, shortTrigger, MANY_CLIENTS) + "; with " + processes(PROCESSES[0]) + " "
+				+ both(List.of(shortTrigger, longTrigger), defaults(), PROCESSES[0], false) + " against "
+				+ both(List.of(shortTrigger, longTrigger), three, PROCESSES[0], false) + ". While the dependency "
+				+ "is slow every probe waits for its time-out and the round's verdict for its last probe, and "
+				+ "every process's probes join the origin's queue: with " + FORMER_PROBES + " a round, "
+				+ processes(MANY_CLIENTS[0]) + " probing once every " + OurPolicies.seconds(defaults.maxOpenDuration())
+				+ " (the longest open period) send " + number((double) MANY_CLIENTS[0] * FORMER_PROBES / defaults.maxOpenDuration().toSeconds(), 0)
+				+ " requests/s, more than the slowed origin serves (" + number(slowedCapacity(), 0)
+				+ "/s). In the full outage the defaults send " + outageLoads(defaults()) + " against "
+				+ outageLoads(three) + " with `" + threeName + "` (" + processRange(MANY_CLIENTS) + " processes). "
+				+ "A round of " + FORMER_PROBES + " at the " + number(threshold * 100, 0) + "% threshold "
+				+ "judges a partly failing dependency little better than one probe: with 60% of calls failing it "
+				+ "closes with probability " + number(closeProbability(FORMER_PROBES, threshold, 0.6), 2)
+				+ " against " + number(closeProbability(1, threshold, 0.6), 2) + ", and with "
+				+ number(BACKGROUND_FAILURES * 100, 0) + "% failing it stays open with probability "
+				+ number(1 - closeProbability(FORMER_PROBES, threshold, BACKGROUND_FAILURES), 3) + " against "
+				+ number(1 - closeProbability(1, threshold, BACKGROUND_FAILURES), 3)
+				+ ", costing one more open period.";
+	}
+
+	/** @return {@code 0.32x, 0.08x and 0.04x}: a policy's full-outage loads over {@link #MANY_CLIENTS} */
+	private String outageLoads(Policy policy) {
+		List<String> loads = new ArrayList<>();
+		for (int processes : MANY_CLIENTS) {
+			loads.add(times(outage.load(policy, processes)));
+		}
+		return StormReport.and(loads);
+	}
+
+	/** @return what the origin serves per second while its dependency is slow */
+	private double slowedCapacity() {
+		return shortTrigger.capacityPerSecond() / shortTrigger.slowdown().factor();
+	}
+
+	/**
+	 * @param probes probes in a round
+	 * @param threshold the failure share at or above which the round fails
+	 * @param failing the probability that one probe fails, independently
+	 * @return the probability that the round passes and the breaker closes
+	 */
+	static double closeProbability(int probes, double threshold, double failing) {
+		double passes = 0;
+		for (int failed = 0; failed <= probes; failed++) {
+			if ((double) failed / probes < threshold) {
+				passes += Math.exp(logChoose(probes, failed)) * Math.pow(failing, failed)
+						* Math.pow(1 - failing, probes - failed);
+			}
+		}
+		return passes;
 	}
 
 	private String windowFinding() {
@@ -1095,6 +1186,9 @@ final class FleetStudy {
 	void writeSeeds(int section) {
 		List<Policy> policies = new ArrayList<>();
 		policies.add(defaults());
+		for (CircuitBreakerConfig breaker : PROBE_VARIANTS) {
+			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
+		}
 		policies.addAll(fleetBreakers());
 		new SeedStudy(markdown, seed, TARGET_RECOVERY_SECONDS).write(section, List.of(shortTrigger, longTrigger),
 				policies, Policies.noRetry(), TARGET_PROCESSES);

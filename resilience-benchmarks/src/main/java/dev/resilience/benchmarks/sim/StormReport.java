@@ -356,9 +356,12 @@ public final class StormReport {
 				+ "budget and breaker), or a few processes each serving many clients (" + (int) scenario.ratePerSecond()
 				+ " requests/s shared). The other policies keep no state across calls, so the number of processes "
 				+ "does not change them. The defaults' breaker opens for "
-				+ OurPolicies.openPeriodDescription(CircuitBreakerConfig.defaults()) + ". The last rows are **not "
-				+ "the defaults**: `" + OurPolicies.openPeriodName(FleetStudy.FORMER_DEFAULT) + "`, the SPEC's "
-				+ "breaker before its open period grew, and `" + OurPolicies.openPeriodName(FleetStudy.LONG_GROWTH)
+				+ OurPolicies.openPeriodDescription(CircuitBreakerConfig.defaults()) + ", and lets "
+				+ ((CircuitBreakerConfig.defaults().halfOpenCalls() == 1) ? "one probe"
+						: CircuitBreakerConfig.defaults().halfOpenCalls() + " probes")
+				+ " through at the end of each period. "
+				+ "The last rows are **not the defaults**: `" + FleetStudy.label(FleetStudy.formerDefault())
+				+ "`, the SPEC's breaker, and `" + OurPolicies.openPeriodName(FleetStudy.LONG_GROWTH)
 				+ "`, the defaults' growth up to a longer maximum; section 4 compares more, breakers that open on "
 				+ "the whole fleet's outcomes among them.");
 		markdown.line();

@@ -18,6 +18,19 @@ class FleetStudyTests {
 	}
 
 	@Test
+	void aRoundOfProbesClosesWhenItsFailuresStayBelowTheThreshold() {
+		// One probe: it passes with the probability that a call succeeds.
+		assertThat(FleetStudy.closeProbability(1, 0.5, 0.6)).isCloseTo(0.4, within(1e-12));
+		// Three probes at 50%: none or one of them fails.
+		assertThat(FleetStudy.closeProbability(3, 0.5, 0.6)).isCloseTo(0.4 * 0.4 * 0.4 + 3 * 0.6 * 0.4 * 0.4,
+				within(1e-12));
+		// Two probes at 50%: one failure is already 50%, so both must pass.
+		assertThat(FleetStudy.closeProbability(2, 0.5, 0.1)).isCloseTo(0.81, within(1e-12));
+		assertThat(FleetStudy.closeProbability(3, 0.5, 0)).isCloseTo(1.0, within(1e-12));
+		assertThat(FleetStudy.closeProbability(3, 0.5, 1)).isCloseTo(0.0, within(1e-12));
+	}
+
+	@Test
 	void aLongerWindowIsLessLikelyToTripOnBackgroundFailures() {
 		assertThat(FleetStudy.windowTripProbability(100, 50)).isLessThan(FleetStudy.windowTripProbability(20, 50));
 	}

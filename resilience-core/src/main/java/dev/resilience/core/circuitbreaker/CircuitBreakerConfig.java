@@ -144,7 +144,7 @@ public record CircuitBreakerConfig(SlidingWindowType slidingWindowType, int slid
 		/** {@code null}: the longer of {@link #DEFAULT_MAX_OPEN_DURATION} and {@code openDuration}. */
 		private Duration maxOpenDuration;
 
-		private int halfOpenCalls = 3;
+		private int halfOpenCalls = 1;
 
 		private List<Class<? extends Throwable>> recordOn = List.of();
 

@@ -158,6 +158,30 @@ class CircuitBreakerTests {
 	}
 
 	@Test
+	void theDefaultBreakerLetsOneProbeThroughAndItsOutcomeDecides() {
+		CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+		CircuitBreaker breaker = CircuitBreaker.of("payments", defaults, ticker, listener);
+		fail(breaker, defaults.consecutiveFailureThreshold());
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		ticker.advance(defaults.openDuration());
+
+		CircuitBreaker.Permit probe = breaker.acquirePermission();
+		assertThatExceptionOfType(CallNotPermittedException.class).isThrownBy(breaker::acquirePermission)
+			.satisfies((ex) -> assertThat(ex.state()).isEqualTo(CircuitBreakerState.HALF_OPEN));
+		probe.onError(0, new IOException("still down"));
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		Duration grown = Duration.ofNanos(
+				(long) (defaults.openDuration().toNanos() * defaults.openDurationMultiplier()));
+		assertThat(breaker.timeUntilHalfOpen()).isEqualTo(grown);
+
+		ticker.advance(grown);
+		breaker.acquirePermission().onSuccess(0);
+		assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(listener.transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->OPEN",
+				"OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+	}
+
+	@Test
 	void closesWithAnEmptyWindowWhenProbesSucceed() {
 		CircuitBreaker breaker = halfOpenBreaker(config());
 		CircuitBreaker.Permit first = breaker.acquirePermission();

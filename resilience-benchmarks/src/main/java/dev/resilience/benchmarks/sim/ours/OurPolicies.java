@@ -74,13 +74,17 @@ public final class OurPolicies {
 					&& breaker.openDurationMultiplier() == defaults.openDurationMultiplier()
 					&& breaker.maxOpenDuration().equals(defaults.maxOpenDuration());
 			boolean sameRow = breaker.consecutiveFailureThreshold() == defaults.consecutiveFailureThreshold();
+			boolean sameProbes = breaker.halfOpenCalls() == defaults.halfOpenCalls();
 			if (!sameRow) {
 				changes.add(rowName(breaker));
 			}
 			if (!sameWindow) {
 				changes.add(windowName(breaker));
 			}
-			if (!sameOpen || (sameWindow && sameRow)) {
+			if (!sameProbes) {
+				changes.add(probesName(breaker));
+			}
+			if (!sameOpen || (sameWindow && sameRow && sameProbes)) {
 				changes.add(openPeriodName(breaker));
 			}
 		}
@@ -90,7 +94,7 @@ public final class OurPolicies {
 				+ ((breaker == null) ? "no circuit breaker"
 						: "circuit breaker (" + windowDescription(breaker) + ", 50% failures, "
 								+ rowDescription(breaker) + ", open "
-								+ openPeriodDescription(breaker) + ", 3 half-open calls)");
+								+ openPeriodDescription(breaker) + ", " + probesName(breaker) + ")");
 		return policy(name, description, 1, retry, breaker);
 	}
 
@@ -147,6 +151,24 @@ public final class OurPolicies {
 	 */
 	public static CircuitBreakerConfig inARow(CircuitBreakerConfig breaker, int threshold) {
 		return breaker.toBuilder().consecutiveFailureThreshold(threshold).build();
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @param calls probes it admits while half-open
+	 * @return the same breaker with that many probes
+	 */
+	public static CircuitBreakerConfig halfOpen(CircuitBreakerConfig breaker, int calls) {
+		return breaker.toBuilder().halfOpenCalls(calls).build();
+	}
+
+	/**
+	 * @param breaker a breaker's settings
+	 * @return its probes per round in a policy's name: {@code 1 half-open call},
+	 * {@code 3 half-open calls}
+	 */
+	public static String probesName(CircuitBreakerConfig breaker) {
+		return breaker.halfOpenCalls() + ((breaker.halfOpenCalls() == 1) ? " half-open call" : " half-open calls");
 	}
 
 	/**
@@ -264,7 +286,8 @@ public final class OurPolicies {
 				+ ")";
 		String description = "library defaults, and each process's breaker also opened by the whole fleet's "
 				+ "outcomes: one CircuitBreakerFleet per process exchanging with one store shared by all "
-				+ "processes every " + seconds(syncInterval) + ", at a phase of its own";
+				+ "processes every " + seconds(syncInterval) + ", at a phase of its own"
+				+ (variant.isEmpty() ? "" : "; " + variant);
 		return new NamedPolicy(name, description) {
 
 			@Override

@@ -202,6 +202,15 @@ class OurPoliciesTests {
 			.contains("open 1 s, then x1.5 after each failed round of probes, up to 2 s");
 		assertThat(OurPolicies.fleetBreaker(Duration.ofMillis(250)).name())
 			.isEqualTo("ours (fleet breaker, sync 0.25 s)");
+		assertThat(OurPolicies.defaults().description()).contains(", 1 half-open call)");
+		CircuitBreakerConfig threeProbes = OurPolicies.halfOpen(CircuitBreakerConfig.defaults(), 3);
+		assertThat(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, threeProbes).name())
+			.isEqualTo("ours (3 half-open calls)");
+		assertThat(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, threeProbes).description())
+			.contains(", 3 half-open calls)");
+		assertThat(OurPolicies
+			.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.halfOpen(OurPolicies.fixedOpen(Duration.ofSeconds(30)), 3))
+			.name()).isEqualTo("ours (3 half-open calls, open 30 s fixed)");
 	}
 
 	@Test
