@@ -55,7 +55,7 @@ public final class ClientFleet implements Request.Listener {
 		this.layers = policy.layers();
 		this.clients = clients;
 		this.strategies = new RetryStrategy[processes][];
-		Policy.Deployment deployment = policy.deploy(loop);
+		Policy.Deployment deployment = policy.deploy(loop, origin);
 		for (int process = 0; process < processes; process++) {
 			strategies[process] = deployment.newProcess(random.split());
 			if (strategies[process].length != layers) {

@@ -1124,6 +1124,14 @@ final class FleetStudy {
 				+ "be met there by a client-side policy that only reduces retries; only load the breakers refuse "
 				+ "helps it drain faster (one process with the defaults: "
 				+ recovery(storm(shortTrigger, defaults, 1).recoverySeconds()) + ")." : ".");
+		Policy ideal = Policies.idealShedding();
+		closing.append(" What refusing can do at best shows in `" + ideal.name() + "`, a bound no client can "
+				+ "reach: every client refuses its calls from the first time-out any client sees, at once, until the "
+				+ "origin's queue is empty; it recovers in "
+				+ recovery(storm(shortTrigger, ideal, shortTrigger.clients()).recoverySeconds()) + " and "
+				+ recovery(storm(longTrigger, ideal, longTrigger.clients()).recoverySeconds())
+				+ " after the 1 s and 10 s triggers. Breakers learn later (a row of failures, or the fleet's "
+				+ "exchanges) and let traffic back only when a probe has passed.");
 		int met = 0;
 		int cells = 0;
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
@@ -1191,7 +1199,7 @@ final class FleetStudy {
 		}
 		policies.addAll(fleetBreakers());
 		new SeedStudy(markdown, seed, TARGET_RECOVERY_SECONDS).write(section, List.of(shortTrigger, longTrigger),
-				policies, Policies.noRetry(), TARGET_PROCESSES);
+				policies, List.of(Policies.noRetry(), Policies.idealShedding()), TARGET_PROCESSES);
 	}
 
 	/** @return how many of the targets' storm cells a policy meets the recovery target in */

@@ -11,4 +11,11 @@ public interface Origin {
 	 */
 	void submit(Request request);
 
+	/**
+	 * @return requests waiting for a worker; 0 for an origin without a queue
+	 */
+	default int queueLength() {
+		return 0;
+	}
+
 }

@@ -103,6 +103,81 @@ public final class Policies {
 	}
 
 	/**
+	 * A bound, not a policy any client could run: one attempt, never retried, and every
+	 * client refuses its calls from the first time-out any client sees while the origin
+	 * has a queue until that queue is empty, and again at the next such time-out. It knows
+	 * at once what every client learns and sees the origin's queue, so it sheds the whole
+	 * load for exactly as long as a backlog lasts: how soon a policy that learns of a
+	 * slowdown from its time-outs could recover at best. A time-out with no queue (one
+	 * long service time) does not start it.
+	 * @return that bound
+	 */
+	public static Policy idealShedding() {
+		String name = "ideal shedding";
+		return new NamedPolicy(name, "not a policy a client could run: one attempt; every client refuses its "
+				+ "calls from the first time-out any client sees while the origin has a queue until the queue "
+				+ "is empty") {
+
+			@Override
+			public RetryStrategy newStrategy(int layer, Ticker ticker, RandomGenerator random) {
+				throw new UnsupportedOperationException(name + " watches the origin's queue: deploy it with the origin");
+			}
+
+			@Override
+			public Deployment deploy(EventLoop loop) {
+				throw new UnsupportedOperationException(name + " watches the origin's queue: deploy it with the origin");
+			}
+
+			@Override
+			public Deployment deploy(EventLoop loop, Origin origin) {
+				IdealShedding shedding = new IdealShedding(origin);
+				return (random) -> new RetryStrategy[] { shedding };
+			}
+
+		};
+	}
+
+	/** One run's {@link #idealShedding()}: every process shares it. */
+	static final class IdealShedding implements RetryStrategy {
+
+		private final Origin origin;
+
+		private boolean shedding;
+
+		IdealShedding(Origin origin) {
+			this.origin = origin;
+		}
+
+		@Override
+		public Permit beforeAttempt(int attempt) {
+			if (shedding) {
+				if (origin.queueLength() > 0) {
+					return null;
+				}
+				shedding = false;
+			}
+			return timeouts;
+		}
+
+		private final Permit timeouts = new Permit() {
+
+			@Override
+			public void failed(long durationNanos, AttemptFailure failure) {
+				if (failure == AttemptFailure.TIMEOUT && origin.queueLength() > 0) {
+					shedding = true;
+				}
+			}
+
+		};
+
+		@Override
+		public long onFailure(int attempt, long previousDelayNanos, AttemptFailure failure) {
+			return NO_RETRY;
+		}
+
+	}
+
+	/**
 	 * A single-layer policy whose clients all use the same stateless strategy.
 	 */
 	static Policy stateless(String name, String description, RetryStrategy strategy) {

@@ -59,6 +59,18 @@ public interface Policy {
 	}
 
 	/**
+	 * Deploys the policy for one run that calls {@code origin}. By default the origin is
+	 * not looked at: only a bound that no client could reach (one that sees the origin's
+	 * queue) uses it.
+	 * @param loop the run's clock, and where background work may be scheduled
+	 * @param origin the run's origin
+	 * @return what creates the strategies of each process of the run
+	 */
+	default Deployment deploy(EventLoop loop, Origin origin) {
+		return deploy(loop);
+	}
+
+	/**
 	 * A policy deployed in one run.
 	 */
 	@FunctionalInterface

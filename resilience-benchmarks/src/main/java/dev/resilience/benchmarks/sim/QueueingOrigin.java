@@ -108,9 +108,7 @@ public final class QueueingOrigin implements Origin {
 		}
 	}
 
-	/**
-	 * @return requests waiting for a worker
-	 */
+	@Override
 	public int queueLength() {
 		return queue.size();
 	}

@@ -592,6 +592,7 @@ public final class StormReport {
 		List<Policy> policies = new ArrayList<>(Policies.all());
 		policies.addAll(libraryRows());
 		policies.addAll(FleetStudy.fleetBreakers());
+		policies.add(Policies.idealShedding());
 		for (Policy policy : policies) {
 			markdown.line("| " + policy.name() + " | " + policy.description() + " |");
 		}
