@@ -142,11 +142,6 @@ public final class OverheadReport {
 
 	}
 
-	/** @return {@code 1 half-open call}, {@code 3 half-open calls} */
-	static String probes(int halfOpenCalls) {
-		return halfOpenCalls + ((halfOpenCalls == 1) ? " half-open call" : " half-open calls");
-	}
-
 	/** The core section: the policies without Spring. */
 	static final Section CORE = new Section("Core: the library's policies and Resilience4j 2.4.0",
 			"Class `" + CoreOverheadBenchmarks.class.getSimpleName() + "`: every benchmark runs the same call "
@@ -155,7 +150,8 @@ public final class OverheadReport {
 					+ "calls, minimum 20 calls, 50% failures, slow calls from 60 s, open "
 					+ dev.resilience.core.circuitbreaker.CircuitBreakerConfig.defaults().openDuration().toMillis()
 					+ " ms (never reached), "
-					+ probes(dev.resilience.core.circuitbreaker.CircuitBreakerConfig.defaults().halfOpenCalls())
+					+ dev.resilience.benchmarks.sim.ours.OurPolicies
+						.probesName(dev.resilience.core.circuitbreaker.CircuitBreakerConfig.defaults())
 					+ "; "
 					+ "bulkhead of 25 calls without waiting; retry of 3 attempts with exponential backoff from "
 					+ "100 ms (never reached). The library's retry keeps its retry budget as well (on by default; "

@@ -84,8 +84,13 @@ final class FleetStudy {
 	static final CircuitBreakerConfig THREE_PROBES = OurPolicies.halfOpen(CircuitBreakerConfig.defaults(),
 			FORMER_PROBES);
 
-	/** Probes per round compared with the defaults, each with the default open period; none is a default. */
-	static final List<CircuitBreakerConfig> PROBE_VARIANTS = List.of(THREE_PROBES);
+	/**
+	 * @return the policies that change only the probes per round from the defaults, at the
+	 * default floor; none is a default
+	 */
+	static List<Policy> probeVariants() {
+		return List.of(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, THREE_PROBES));
+	}
 
 	/**
 	 * The exchange intervals of the breakers that open on the fleet's outcomes: a longer one
@@ -324,9 +329,7 @@ final class FleetStudy {
 		for (CircuitBreakerConfig breaker : WINDOW_VARIANTS) {
 			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
 		}
-		for (CircuitBreakerConfig breaker : PROBE_VARIANTS) {
-			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
-		}
+		policies.addAll(probeVariants());
 		return policies;
 	}
 
@@ -569,21 +572,21 @@ final class FleetStudy {
 
 	private String probeFinding() {
 		CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
-		Policy three = OurPolicies.of(OurPolicies.DEFAULT_FLOOR, THREE_PROBES);
+		Policy three = probeVariants().get(0);
 		boolean faster = true;
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			for (int processes : MANY_CLIENTS) {
 				faster &= seconds(storm(scenario, defaults(), processes)) <= seconds(storm(scenario, three, processes));
 			}
 		}
-		int probes = defaults.halfOpenCalls();
 		double threshold = defaults.failureRateThreshold() / 100.0;
 		String threeName = OurPolicies.probesName(THREE_PROBES);
-		return "- **" + ((probes == 1) ? "One probe a round" : probes + " probes a round")
+		String perRound = OurPolicies.probesPerRound(defaults);
+		return "- **" + Character.toUpperCase(perRound.charAt(0)) + perRound.substring(1) + " a round"
 				+ (faster ? " recovers sooner than " + FORMER_PROBES : " against " + FORMER_PROBES) + "** (`"
 				+ threeName + "` is the SPEC's `half-open-calls`, not a default). A breaker that opened lets "
-				+ ((probes == 1) ? "one probe" : probes + " probes") + " through when its open period ends. After the 10 s trigger, with " + processRange(MANY_CLIENTS)
-				+ " processes, the defaults recover in " + recoveries(defaults(), longTrigger, MANY_CLIENTS)
+				+ perRound + " through when its open period ends. After the 10 s trigger, with "
+				+ processRange(MANY_CLIENTS) + " processes, the defaults recover in " + recoveries(defaults(), longTrigger, MANY_CLIENTS)
 				+ " against " + recoveries(three, longTrigger, MANY_CLIENTS) + " with `" + threeName
 				+ "`; after the 1 s trigger " + recoveries(defaults(), shortTrigger, MANY_CLIENTS) + " against "
 				+ recoveries(three, shortTrigger, MANY_CLIENTS) + "; with " + processes(PROCESSES[0]) + " "
@@ -591,8 +594,9 @@ final class FleetStudy {
 				+ both(List.of(shortTrigger, longTrigger), three, PROCESSES[0], false) + ". While the dependency "
 				+ "is slow every probe waits for its time-out and the round's verdict for its last probe, and "
 				+ "every process's probes join the origin's queue: with " + FORMER_PROBES + " a round, "
-				+ processes(MANY_CLIENTS[0]) + " probing once every " + OurPolicies.seconds(defaults.maxOpenDuration())
-				+ " (the longest open period) send " + number((double) MANY_CLIENTS[0] * FORMER_PROBES / defaults.maxOpenDuration().toSeconds(), 0)
+				+ processes(MANY_CLIENTS[0]) + " probing once every "
+				+ OurPolicies.seconds(defaults.maxOpenDuration()) + " (the longest open period) send "
+				+ number((double) MANY_CLIENTS[0] * FORMER_PROBES / defaults.maxOpenDuration().toSeconds(), 0)
 				+ " requests/s, more than the slowed origin serves (" + number(slowedCapacity(), 0)
 				+ "/s). In the full outage the defaults send " + outageLoads(defaults()) + " against "
 				+ outageLoads(three) + " with `" + threeName + "` (" + processRange(MANY_CLIENTS) + " processes). "
@@ -1126,8 +1130,8 @@ final class FleetStudy {
 				+ recovery(storm(shortTrigger, defaults, 1).recoverySeconds()) + ")." : ".");
 		Policy ideal = Policies.idealShedding();
 		closing.append(" What refusing can do at best shows in `" + ideal.name() + "`, a bound no client can "
-				+ "reach: every client refuses its calls from the first time-out any client sees, at once, until the "
-				+ "origin's queue is empty; it recovers in "
+				+ "reach: every client refuses its calls, at once, from a time-out any client sees while the origin "
+				+ "has a queue until that queue is empty; it recovers in "
 				+ recovery(storm(shortTrigger, ideal, shortTrigger.clients()).recoverySeconds()) + " and "
 				+ recovery(storm(longTrigger, ideal, longTrigger.clients()).recoverySeconds())
 				+ " after the 1 s and 10 s triggers. Breakers learn later (a row of failures, or the fleet's "
@@ -1194,9 +1198,7 @@ final class FleetStudy {
 	void writeSeeds(int section) {
 		List<Policy> policies = new ArrayList<>();
 		policies.add(defaults());
-		for (CircuitBreakerConfig breaker : PROBE_VARIANTS) {
-			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
-		}
+		policies.addAll(probeVariants());
 		policies.addAll(fleetBreakers());
 		new SeedStudy(markdown, seed, TARGET_RECOVERY_SECONDS).write(section, List.of(shortTrigger, longTrigger),
 				policies, List.of(Policies.noRetry(), Policies.idealShedding()), TARGET_PROCESSES);

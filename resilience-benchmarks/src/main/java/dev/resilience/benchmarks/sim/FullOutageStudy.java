@@ -174,9 +174,7 @@ final class FullOutageStudy {
 		for (CircuitBreakerConfig breaker : FleetStudy.OPEN_VARIANTS) {
 			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
 		}
-		for (CircuitBreakerConfig breaker : FleetStudy.PROBE_VARIANTS) {
-			policies.add(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, breaker));
-		}
+		policies.addAll(FleetStudy.probeVariants());
 		for (Policy policy : policies) {
 			StringBuilder row = new StringBuilder("| " + policy.name() + " |");
 			for (int processes : FleetStudy.PROCESSES) {

@@ -114,18 +114,19 @@ public final class Policies {
 	 */
 	public static Policy idealShedding() {
 		String name = "ideal shedding";
+		String deployWithOrigin = name + " watches the origin's queue: deploy it with the origin";
 		return new NamedPolicy(name, "not a policy a client could run: one attempt; every client refuses its "
 				+ "calls from the first time-out any client sees while the origin has a queue until the queue "
 				+ "is empty") {
 
 			@Override
 			public RetryStrategy newStrategy(int layer, Ticker ticker, RandomGenerator random) {
-				throw new UnsupportedOperationException(name + " watches the origin's queue: deploy it with the origin");
+				throw new UnsupportedOperationException(deployWithOrigin);
 			}
 
 			@Override
 			public Deployment deploy(EventLoop loop) {
-				throw new UnsupportedOperationException(name + " watches the origin's queue: deploy it with the origin");
+				throw new UnsupportedOperationException(deployWithOrigin);
 			}
 
 			@Override

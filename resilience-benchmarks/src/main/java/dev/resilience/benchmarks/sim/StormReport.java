@@ -357,9 +357,7 @@ public final class StormReport {
 				+ " requests/s shared). The other policies keep no state across calls, so the number of processes "
 				+ "does not change them. The defaults' breaker opens for "
 				+ OurPolicies.openPeriodDescription(CircuitBreakerConfig.defaults()) + ", and lets "
-				+ ((CircuitBreakerConfig.defaults().halfOpenCalls() == 1) ? "one probe"
-						: CircuitBreakerConfig.defaults().halfOpenCalls() + " probes")
-				+ " through at the end of each period. "
+				+ OurPolicies.probesPerRound(CircuitBreakerConfig.defaults()) + " through at the end of each period. "
 				+ "The last rows are **not the defaults**: `" + FleetStudy.label(FleetStudy.formerDefault())
 				+ "`, the SPEC's breaker, and `" + OurPolicies.openPeriodName(FleetStudy.LONG_GROWTH)
 				+ "`, the defaults' growth up to a longer maximum; section 4 compares more, breakers that open on "

@@ -173,6 +173,14 @@ public final class OurPolicies {
 
 	/**
 	 * @param breaker a breaker's settings
+	 * @return its probes per round in prose: {@code one probe}, {@code 3 probes}
+	 */
+	public static String probesPerRound(CircuitBreakerConfig breaker) {
+		return (breaker.halfOpenCalls() == 1) ? "one probe" : breaker.halfOpenCalls() + " probes";
+	}
+
+	/**
+	 * @param breaker a breaker's settings
 	 * @return its consecutive-failure threshold in a policy's name: {@code 5 in a row},
 	 * {@code no row}
 	 */
