@@ -1,8 +1,8 @@
 package dev.resilience.autoconfigure.internal;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
@@ -18,14 +18,19 @@ public final class DaemonSchedulers {
 
 	/**
 	 * @param threadName the name of the scheduler's thread
-	 * @return a scheduler with one daemon thread of that name
+	 * @return a scheduler with one daemon thread of that name; once shut down it runs no
+	 * task that is still waiting for its time (an early exchange minutes away would
+	 * otherwise hold {@link #shutdownAndWait} until its timeout), only the one in progress
 	 */
 	public static ScheduledExecutorService singleThread(String threadName) {
-		return Executors.newSingleThreadScheduledExecutor((task) -> {
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
 			Thread thread = new Thread(task, threadName);
 			thread.setDaemon(true);
 			return thread;
 		});
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		executor.setRemoveOnCancelPolicy(true);
+		return executor;
 	}
 
 	/**
@@ -56,6 +61,17 @@ public final class DaemonSchedulers {
 			scheduler.scheduleWithFixedDelay(kept, millis, millis, TimeUnit.MILLISECONDS);
 		}
 		return scheduler;
+	}
+
+	/**
+	 * @param task what to run
+	 * @param logger where a failure is logged
+	 * @param description what the task does, for the log
+	 * @return the task, logging whatever it throws as {@link #repeat} does instead of
+	 * leaving it in a future nobody reads
+	 */
+	public static Runnable keptRunning(Runnable task, Log logger, String description) {
+		return new KeptRunning(task, logger, description);
 	}
 
 	/**

@@ -267,6 +267,14 @@ public class ResilienceProperties {
 		 */
 		private Duration syncInterval = Duration.ofMillis(250);
 
+		/**
+		 * Whether a failed or slow call brings its breaker's next exchange forward, to a
+		 * fifth of sync-interval after the last one (at most two such exchanges between two
+		 * scheduled ones), so the fleet's breakers open sooner; false exchanges on schedule
+		 * only.
+		 */
+		private boolean exchangeOnFailure = true;
+
 		public FleetStoreType getStore() {
 			return this.store;
 		}
@@ -281,6 +289,14 @@ public class ResilienceProperties {
 
 		public void setSyncInterval(Duration syncInterval) {
 			this.syncInterval = syncInterval;
+		}
+
+		public boolean isExchangeOnFailure() {
+			return this.exchangeOnFailure;
+		}
+
+		public void setExchangeOnFailure(boolean exchangeOnFailure) {
+			this.exchangeOnFailure = exchangeOnFailure;
 		}
 
 	}

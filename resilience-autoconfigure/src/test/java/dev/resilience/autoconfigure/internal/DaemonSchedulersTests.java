@@ -105,4 +105,25 @@ class DaemonSchedulersTests {
 		}
 	}
 
+
+	@Test
+	void aShutDownSchedulerDropsTheTasksWaitingForTheirTime() throws InterruptedException {
+		ScheduledExecutorService scheduler = DaemonSchedulers.singleThread("test-delayed");
+		AtomicInteger runs = new AtomicInteger();
+		scheduler.schedule(runs::incrementAndGet, 1, TimeUnit.HOURS);
+		scheduler.shutdown();
+		// Without the policy the hour-long wait would keep it from terminating.
+		assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(runs).hasValue(0);
+	}
+
+	@Test
+	void aTaskRunOnceLogsWhatItThrows() {
+		RecordingLog log = new RecordingLog();
+		DaemonSchedulers.keptRunning(() -> {
+			throw new IllegalStateException("down");
+		}, log, "exchange early").run();
+		assertThat(log.lines()).containsExactly(
+				"ERROR Could not exchange early; trying again at the next run (IllegalStateException)");
+	}
 }

@@ -159,18 +159,23 @@ final class FleetStudy {
 		return OurPolicies.of(OurPolicies.DEFAULT_FLOOR, FORMER_DEFAULT);
 	}
 
+	/** How the fleet row whose processes exchange on schedule only is labelled. */
+	static final String ON_SCHEDULE_ONLY = "on schedule only";
+
 	/**
 	 * The defaults with breakers that also open on the fleet's outcomes: one policy per
-	 * {@link #FLEET_SYNCS}, and the default interval with the SPEC's {@value #FORMER_PROBES}
-	 * probes per round.
+	 * {@link #FLEET_SYNCS}, and at the default interval one with the SPEC's
+	 * {@value #FORMER_PROBES} probes per round and one whose processes exchange on schedule
+	 * only, without the early exchanges after failed calls.
 	 */
 	static List<Policy> fleetBreakers() {
 		List<Policy> policies = new ArrayList<>();
 		for (Duration sync : FLEET_SYNCS) {
 			policies.add(OurPolicies.fleetBreaker(sync));
 		}
-		policies.add(OurPolicies.fleetBreaker(FLEET_SYNCS.get(FLEET_SYNCS.size() - 1), THREE_PROBES,
-				OurPolicies.probesName(THREE_PROBES)));
+		Duration standard = FLEET_SYNCS.get(FLEET_SYNCS.size() - 1);
+		policies.add(OurPolicies.fleetBreaker(standard, THREE_PROBES, OurPolicies.probesName(THREE_PROBES)));
+		policies.add(OurPolicies.fleetBreaker(standard, CircuitBreakerConfig.defaults(), ON_SCHEDULE_ONLY, false));
 		return policies;
 	}
 

@@ -61,10 +61,11 @@ public final class CircuitBreakerFleetAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CircuitBreakerFleetSync circuitBreakerFleetSync(CircuitBreakerFleet fleet, ResiliencePolicyResolver resolver,
-			ObjectProvider<FleetOutcomeStore> store) {
+			ObjectProvider<FleetOutcomeStore> store, ResilienceProperties properties) {
 		FleetOutcomeStore chosen = store.getIfUnique();
 		return new CircuitBreakerFleetSync(fleet, resolver,
-				(chosen != null) ? chosen.toString() : "an in-memory store (this JVM only)");
+				(chosen != null) ? chosen.toString() : "an in-memory store (this JVM only)",
+				properties.getFleet().isExchangeOnFailure());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -51,7 +51,9 @@ class CircuitBreakerFleetAutoConfigurationTests {
 	private final ApplicationContextRunner instance = this.runner
 		.withBean(FleetOutcomeStore.class, () -> this.store)
 		.withBean(Clock.class, () -> Clock.fixed(NOW, ZoneOffset.UTC))
-		.withPropertyValues("resilience.instances.payments.circuit-breaker.fleet=true");
+		.withPropertyValues("resilience.instances.payments.circuit-breaker.fleet=true",
+				// These tests exchange by hand; the early exchanges have a test of their own.
+				"resilience.fleet.exchange-on-failure=false");
 
 	@Test
 	void withoutFleetBreakersNothingIsCreated() {
@@ -181,6 +183,40 @@ class CircuitBreakerFleetAutoConfigurationTests {
 					assertThat(breaker(first, "payments").state()).isEqualTo(CircuitBreakerState.OPEN);
 					assertThat(breaker(second, "payments").state()).isEqualTo(CircuitBreakerState.OPEN);
 				}));
+	}
+
+	@Test
+	void aFailedCallExchangesAtOnceWithoutWaitingForTheInterval() {
+		ApplicationContextRunner hourly = this.runner.withBean(FleetOutcomeStore.class, () -> this.store)
+			.withPropertyValues("resilience.instances.payments.circuit-breaker.fleet=true",
+					"resilience.fleet.sync-interval=1h");
+		hourly.run((first) -> hourly.run((second) -> {
+			fail(first, "payments", 20);
+			fleet(first).sync(); // whatever the early exchange has not sent yet
+			fail(second, "payments", 1); // too few to open it on its own
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (breaker(second, "payments").state() != CircuitBreakerState.OPEN && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			assertThat(breaker(second, "payments").state()).isEqualTo(CircuitBreakerState.OPEN);
+			assertThat(fleet(second).view("payments").orElseThrow().window().failedCalls()).isEqualTo(21);
+		}));
+	}
+
+	@Test
+	void withoutExchangeOnFailureAFailedCallWaitsForTheInterval() {
+		ApplicationContextRunner hourly = this.runner.withBean(FleetOutcomeStore.class, () -> this.store)
+			.withPropertyValues("resilience.instances.payments.circuit-breaker.fleet=true",
+					"resilience.fleet.sync-interval=1h", "resilience.fleet.exchange-on-failure=false");
+		hourly.run((first) -> hourly.run((second) -> {
+			fail(first, "payments", 20);
+			fleet(first).sync();
+			fail(second, "payments", 1);
+			Thread.sleep(300);
+			assertThat(breaker(second, "payments").state()).isEqualTo(CircuitBreakerState.CLOSED);
+			fleet(second).sync();
+			assertThat(breaker(second, "payments").state()).isEqualTo(CircuitBreakerState.OPEN);
+		}));
 	}
 
 	@Test

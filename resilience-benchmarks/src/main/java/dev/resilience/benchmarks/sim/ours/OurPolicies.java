@@ -273,7 +273,9 @@ public final class OurPolicies {
 	 * a member, exchanging with the store every {@code syncInterval}. The processes do not
 	 * exchange in step: each starts at a phase of the interval drawn from its own random
 	 * stream. The store answers at once, so what one process adds is seen by every other at
-	 * its next exchange.
+	 * its next exchange. A failed call brings its process's next exchange forward, as the
+	 * library's {@code resilience.fleet.exchange-on-failure} does by default
+	 * ({@link CircuitBreakerFleet#exchangeEarlyWith}), on the simulation's clock.
 	 * @param syncInterval the fleet's bucket length and exchange interval
 	 * @return that policy, one layer
 	 */
@@ -285,16 +287,32 @@ public final class OurPolicies {
 	 * @param syncInterval how often each process exchanges its breaker's outcomes
 	 * @param breaker the breaker's settings
 	 * @param variant what differs from the defaults, for the name; empty for nothing
-	 * @return the library's retry defaults with that breaker, opened on the fleet's outcomes
+	 * @return the library's retry defaults with that breaker, opened on the fleet's outcomes,
+	 * with early exchanges
 	 */
 	public static Policy fleetBreaker(Duration syncInterval, CircuitBreakerConfig breaker, String variant) {
+		return fleetBreaker(syncInterval, breaker, variant, true);
+	}
+
+	/**
+	 * @param syncInterval how often each process exchanges its breaker's outcomes
+	 * @param breaker the breaker's settings
+	 * @param variant what differs from the defaults, for the name; empty for nothing
+	 * @param exchangeOnFailure whether a failed call brings its process's next exchange
+	 * forward; without, every process exchanges on schedule only
+	 * @return the library's retry defaults with that breaker, opened on the fleet's outcomes
+	 */
+	public static Policy fleetBreaker(Duration syncInterval, CircuitBreakerConfig breaker, String variant,
+			boolean exchangeOnFailure) {
 		RetryConfig retry = RetryConfig.defaults().toBuilder().budget(budget(DEFAULT_FLOOR)).build();
 		long intervalNanos = syncInterval.toNanos();
 		String name = "ours (fleet breaker, sync " + seconds(syncInterval) + (variant.isEmpty() ? "" : ", " + variant)
 				+ ")";
 		String description = "library defaults, and each process's breaker also opened by the whole fleet's "
 				+ "outcomes: one CircuitBreakerFleet per process exchanging with one store shared by all "
-				+ "processes every " + seconds(syncInterval) + ", at a phase of its own"
+				+ "processes every " + seconds(syncInterval) + ", at a phase of its own, "
+				+ (exchangeOnFailure ? "and sooner after a failed call (at most 3 exchanges an interval)"
+						: "and on schedule only")
 				+ (variant.isEmpty() ? "" : "; " + variant);
 		return new NamedPolicy(name, description) {
 
@@ -315,6 +333,9 @@ public final class OurPolicies {
 					CircuitBreaker processBreaker = CircuitBreaker.of(OurRetryStrategy.breakerName(0), breaker, loop,
 							fleet);
 					fleet.join(processBreaker);
+					if (exchangeOnFailure) {
+						fleet.exchangeEarlyWith((exchange, delayMillis) -> loop.after(delayMillis * 1_000_000, exchange));
+					}
 					loop.every(loop.read() + random.nextLong(intervalNanos), intervalNanos, fleet::sync);
 					return new RetryStrategy[] { new OurRetryStrategy(retry, processBreaker, 0, 1, loop, random) };
 				};

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,6 +66,21 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * An exchange happens every bucket ({@code syncInterval}), on a thread of the caller's
  * choosing ({@link #sync()}), never on a protected call's thread, which pays only for
  * counting its outcome.
+ * <h2>Early exchanges</h2>
+ * Given an {@link ExchangeScheduler} ({@link #exchangeEarlyWith}), a failed or slow call
+ * (a probe too) brings its breaker's next exchange forward: it runs a fifth of an
+ * interval after the last one, or at once if that is past, at most
+ * {@link #EARLY_EXCHANGES_PER_INTERVAL} times between two scheduled exchanges. With
+ * exchanges on schedule only, an outcome reaches the store at its process's next exchange
+ * and the other processes at theirs, up to two intervals later; a slowdown that the fleet
+ * sees at once would wait half a second at the default interval before any breaker opened,
+ * and every call sent meanwhile joins the dependency's queue. Early, every process that sees
+ * a failure adds it within a fifth of an interval and reads the fleet's counts back in the
+ * same exchange, so the processes that see the failures open first, as soon as the fleet's
+ * counts reach the thresholds; a process whose breaker opens on its own failures adds them
+ * at once, and a failed probe reaches the held processes sooner. A process whose calls
+ * succeed exchanges on schedule only, and one that sees failures in every interval at most
+ * three times an interval.
  * <h2>The fleet's window</h2>
  * The fleet's outcomes are counted in buckets of {@code syncInterval}, each outcome in the
  * bucket its call started in: a call that times out counts where it began, so the calls
@@ -115,6 +132,16 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	/** How long the longest call seen is remembered when deciding how many buckets to read: one to two of these. */
 	private static final long LONGEST_CALL_MEMORY_MILLIS = 60_000;
 
+	/**
+	 * How many early exchanges a breaker makes at most between two scheduled ones
+	 * ({@link #exchangeEarlyWith}): a process whose calls keep failing exchanges at most
+	 * three times an interval.
+	 */
+	public static final int EARLY_EXCHANGES_PER_INTERVAL = 2;
+
+	/** An early exchange comes this part of an interval after the last exchange at the soonest. */
+	private static final int EARLY_EXCHANGE_GAP_DIVISOR = 5;
+
 	/** How often, at least, a held process without calls of its own is drawn to probe. */
 	public static final Duration IDLE_PROBE_INTERVAL = Duration.ofMinutes(1);
 
@@ -134,6 +161,12 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	/** How long a held breaker is kept open at each exchange: two exchanges' worth. */
 	private final Duration hold;
 
+	/** The soonest an early exchange follows the last exchange, in millis. */
+	private final long earlyGapMillis;
+
+	/** Runs early exchanges; {@code null} when there are none. */
+	private volatile ExchangeScheduler earlyExchanges;
+
 	private CircuitBreakerFleet(FleetOutcomeStore store, InstantSource clock, Duration syncInterval,
 			RandomGenerator random) {
 		this.store = Objects.requireNonNull(store, "store must not be null");
@@ -145,6 +178,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		}
 		this.bucketMillis = syncInterval.toMillis();
 		this.hold = Duration.ofMillis(2 * bucketMillis);
+		this.earlyGapMillis = Math.max(1, bucketMillis / EARLY_EXCHANGE_GAP_DIVISOR);
 	}
 
 	/**
@@ -177,6 +211,17 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	 */
 	public Duration syncInterval() {
 		return Duration.ofMillis(bucketMillis);
+	}
+
+	/**
+	 * Lets failed and slow calls bring their breaker's next exchange forward (see "Early
+	 * exchanges" above), from now on.
+	 * @param scheduler runs a breaker's early exchange after a delay, on a thread that is no
+	 * protected call's (the one that runs {@link #sync()} will do); {@code null} for exchanges
+	 * on schedule only, the default
+	 */
+	public void exchangeEarlyWith(ExchangeScheduler scheduler) {
+		this.earlyExchanges = scheduler;
 	}
 
 	/**
@@ -258,6 +303,24 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		for (Member member : members.values()) {
 			member.sync();
 		}
+	}
+
+	/**
+	 * Runs the early exchanges of a fleet's breakers ({@link #exchangeEarlyWith}).
+	 */
+	@FunctionalInterface
+	public interface ExchangeScheduler {
+
+		/**
+		 * Runs {@code exchange} once, after {@code delayMillis}, on a thread that is no
+		 * protected call's. Called on the thread of the call that failed, so it must not
+		 * block; it may throw {@link RejectedExecutionException} once it no longer runs
+		 * anything (the application is stopping), and the exchange is then dropped.
+		 * @param exchange one breaker's exchange; it takes turns with {@link #sync()}
+		 * @param delayMillis how long to wait first, 0 for at once
+		 */
+		void schedule(Runnable exchange, long delayMillis);
+
 	}
 
 	private final class Member {
@@ -347,6 +410,18 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		/** Taken by {@link #sync()}: overlapping syncs take turns. */
 		private final ReentrantLock exchanging = new ReentrantLock();
 
+		/** Set while an early exchange is scheduled and has not started. */
+		private final AtomicBoolean earlyScheduled = new AtomicBoolean();
+
+		/** Early exchanges since the last scheduled one; written under {@link #exchanging}. */
+		private volatile int earlySinceScheduled;
+
+		/** When the last exchange started (epoch millis); before any, none. */
+		private volatile long lastExchangeMillis = Long.MIN_VALUE;
+
+		/** The bucket of the last exchange that reckoned this process's share of the calls. */
+		private long lastShareBucket = Long.MIN_VALUE;
+
 		/** The bucket of the last exchange that succeeded; before any, none. */
 		private long lastExchanged = Long.MIN_VALUE;
 
@@ -383,7 +458,8 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		 * {@link #MIN_READ_REACH}) plus two exchanges (the adding process's and this one's)
 		 * and the current bucket, widened by the exchanges missed since the last one; older
 		 * buckets no longer change, and are taken from what earlier exchanges read. The first
-		 * exchange, and one after the clock went back, read them all.
+		 * exchange, and one after the clock went back, read them all; an early exchange in the
+		 * bucket of the last one reads no more than that one.
 		 */
 		private int bucketsToRead(long now, long bucket) {
 			if (now - longestSince >= LONGEST_CALL_MEMORY_MILLIS || now < longestSince) {
@@ -391,12 +467,13 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 				longestNanos = 0;
 				longestSince = now;
 			}
-			if (lastExchanged == Long.MIN_VALUE || bucket <= lastExchanged) {
+			if (lastExchanged == Long.MIN_VALUE || bucket < lastExchanged) {
 				return buckets;
 			}
 			long reachMillis = Math.max(MIN_READ_REACH.toMillis(), Math.max(longestBefore, longestNanos) / 1_000_000);
 			// Exchanges missed since the last one widen the read by as many buckets.
-			long reach = (reachMillis + bucketMillis - 1) / bucketMillis + 3 + (bucket - lastExchanged - 1);
+			// An early exchange in the bucket of the last one reads as much as that one did.
+			long reach = (reachMillis + bucketMillis - 1) / bucketMillis + 3 + Math.max(0, bucket - lastExchanged - 1);
 			return (int) Math.min(buckets, reach);
 		}
 
@@ -492,6 +569,46 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 				}
 			}
 			tally.add(outcome);
+			if (outcome != CallOutcome.SUCCESS) {
+				exchangeSoon();
+			}
+		}
+
+		/**
+		 * After a failed or slow call, a probe too: schedules an early exchange unless one is
+		 * scheduled already or this interval's are spent. The call that opens the breaker on its
+		 * own outcomes counts too: its process's failures then reach the fleet at once.
+		 */
+		private void exchangeSoon() {
+			ExchangeScheduler scheduler = earlyExchanges;
+			if (scheduler == null || earlySinceScheduled >= EARLY_EXCHANGES_PER_INTERVAL
+					|| !earlyScheduled.compareAndSet(false, true)) {
+				return;
+			}
+			long last = lastExchangeMillis;
+			long delay = (last == Long.MIN_VALUE) ? 0 : Math.max(0, last + earlyGapMillis - clock.millis());
+			try {
+				scheduler.schedule(this::exchangeEarly, Math.min(delay, earlyGapMillis));
+			}
+			catch (RejectedExecutionException ex) {
+				earlyScheduled.set(false); // stopping: the exchanges on schedule have ended too
+			}
+		}
+
+		private void exchangeEarly() {
+			exchanging.lock();
+			try {
+				// Cleared first: a failure during this exchange may schedule the next one.
+				earlyScheduled.set(false);
+				if (earlySinceScheduled >= EARLY_EXCHANGES_PER_INTERVAL) {
+					return;
+				}
+				earlySinceScheduled++;
+				exchange();
+			}
+			finally {
+				exchanging.unlock();
+			}
 		}
 
 		/** @return the tally of a bucket, made when its slot holds an older one; null for a bucket too old */
@@ -520,6 +637,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			// virtual thread's carrier inside a monitor.
 			exchanging.lock();
 			try {
+				earlySinceScheduled = 0;
 				exchange();
 			}
 			finally {
@@ -530,6 +648,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		private void exchange() {
 			measureTickerOffset();
 			long now = clock.millis();
+			lastExchangeMillis = now;
 			long bucket = Math.floorDiv(now, bucketMillis);
 			int read = bucketsToRead(now, bucket);
 			List<OutcomeCounts> added = takeUnsent(bucket, read);
@@ -559,7 +678,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			boolean tripped = thresholds.exceeded(window.calls(), window.failedCalls(), window.slowCalls());
 			long trips = view.trips();
 			if (state == CircuitBreakerState.CLOSED) {
-				share = share(added, fleet);
+				share = share(added, fleet, bucket);
 			}
 			if (tripped && state != CircuitBreakerState.OPEN && breaker.trip()) {
 				trips++;
@@ -681,12 +800,19 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		}
 
 		/** @return this process's part of the calls of the buckets the last exchanges read */
-		private double share(List<OutcomeCounts> added, List<OutcomeCounts> fleet) {
+		private double share(List<OutcomeCounts> added, List<OutcomeCounts> fleet, long bucket) {
 			long mine = 0;
 			for (OutcomeCounts counts : added) {
 				mine += counts.calls();
 			}
-			sent[(int) (exchanges++ % sent.length)] = mine;
+			if (bucket == lastShareBucket && exchanges > 0) {
+				// An early exchange in the same bucket: one slot a bucket, as the fleet's counts are.
+				sent[(int) ((exchanges - 1) % sent.length)] += mine;
+			}
+			else {
+				sent[(int) (exchanges++ % sent.length)] = mine;
+				lastShareBucket = bucket;
+			}
 			long all = 0;
 			for (OutcomeCounts counts : fleet) {
 				all += counts.calls();

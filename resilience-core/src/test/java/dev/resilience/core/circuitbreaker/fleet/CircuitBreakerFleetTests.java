@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -811,4 +812,152 @@ class CircuitBreakerFleetTests {
 		assertThat(stored).isEqualTo(new OutcomeCounts(total, total / 2, total / 2));
 	}
 
+
+	/** Early exchanges a fleet scheduled, run when a test says so. */
+	private static final class ScheduledExchanges implements CircuitBreakerFleet.ExchangeScheduler {
+
+		final List<Runnable> pending = new ArrayList<>();
+
+		final List<Long> delays = new ArrayList<>();
+
+		int refusals;
+
+		@Override
+		public void schedule(Runnable exchange, long delayMillis) {
+			if (refusals > 0) {
+				refusals--;
+				throw new RejectedExecutionException("stopped");
+			}
+			pending.add(exchange);
+			delays.add(delayMillis);
+		}
+
+		void runAll() {
+			List<Runnable> due = new ArrayList<>(pending);
+			pending.clear();
+			due.forEach(Runnable::run);
+		}
+
+	}
+
+	private ScheduledExchanges exchangesEarly(Process process) {
+		ScheduledExchanges scheduled = new ScheduledExchanges();
+		process.fleet.exchangeEarlyWith(scheduled);
+		return scheduled;
+	}
+
+	@Test
+	void aFailedCallBringsItsBreakersExchangeForwardAndTheFleetOpensItThen() {
+		Process busy = busyProcess();
+		Process quiet = new Process(config());
+		ScheduledExchanges early = exchangesEarly(quiet);
+		quiet.fleet.sync();
+		busy.fail(20);
+		busy.fleet.sync();
+		ticker.advance(Duration.ofMillis(50));
+		quiet.fail(1);
+		// A fifth of the 1 s interval after the last exchange: 150 ms from now.
+		assertThat(early.delays).containsExactly(150L);
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		ticker.advance(Duration.ofMillis(150));
+		early.runAll();
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(quiet.view().window().failedCalls()).isEqualTo(21); // its own failure reached the store
+		assertThat(quiet.view().trips()).isEqualTo(1);
+	}
+
+	@Test
+	void aProcessExchangesEarlyAtMostTwiceBetweenScheduledExchangesAndOnceAtATime() {
+		Process quiet = new Process(config());
+		ScheduledExchanges early = exchangesEarly(quiet);
+		quiet.fleet.sync();
+		quiet.succeed(5);
+		assertThat(early.pending).isEmpty(); // successes exchange on schedule
+		quiet.fail(3);
+		assertThat(early.pending).hasSize(1); // one at a time
+		early.runAll();
+		ticker.advance(Duration.ofMillis(300));
+		quiet.fail(1);
+		assertThat(early.delays).containsExactly(200L, 0L); // the gap since the last exchange has passed
+		early.runAll();
+		quiet.fail(1);
+		assertThat(early.pending).isEmpty(); // two early exchanges since the scheduled one
+		quiet.fleet.sync();
+		quiet.fail(1);
+		assertThat(early.pending).hasSize(1);
+		early.runAll();
+		assertThat(quiet.view().window()).isEqualTo(new OutcomeCounts(11, 6, 0));
+	}
+
+	@Test
+	void theFailuresThatOpenABreakerAndItsFailedProbesReachTheFleetEarly() {
+		Process quiet = new Process(config());
+		ScheduledExchanges early = exchangesEarly(quiet);
+		quiet.fail(20);
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(early.pending).hasSize(1);
+		early.runAll();
+		assertThat(stored().failedCalls()).isEqualTo(20);
+		quiet.fleet.sync();
+		ticker.advance(OPEN);
+		quiet.fail(2);
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+		assertThat(early.pending).hasSize(1);
+		early.runAll();
+		assertThat(stored().failedProbes()).isEqualTo(2);
+	}
+
+	/** @return the store's counts of the last 10 buckets, added up */
+	private OutcomeCounts stored() {
+		OutcomeCounts sum = OutcomeCounts.EMPTY;
+		long bucket = Math.floorDiv(clock.millis(), SYNC.toMillis());
+		for (OutcomeCounts counts : store.exchange("payments", SYNC.toMillis(), bucket,
+				Collections.nCopies(10, OutcomeCounts.EMPTY), 10)) {
+			sum = sum.plus(counts);
+		}
+		return sum;
+	}
+
+	@Test
+	void anExchangeTheSchedulerRefusesIsDroppedAndTheNextFailureAsksAgain() {
+		Process quiet = new Process(config());
+		ScheduledExchanges early = exchangesEarly(quiet);
+		early.refusals = 1;
+		quiet.fail(1);
+		assertThat(early.pending).isEmpty();
+		quiet.fail(1);
+		assertThat(early.pending).hasSize(1);
+		early.runAll();
+		quiet.fleet.exchangeEarlyWith(null);
+		quiet.fleet.sync();
+		quiet.fail(1);
+		assertThat(early.pending).isEmpty();
+	}
+
+	@Test
+	void anEarlyExchangeInTheBucketOfTheLastReadsNoMoreThanIt() {
+		List<Integer> reads = new ArrayList<>();
+		FleetOutcomeStore counting = new FleetOutcomeStore() {
+
+			@Override
+			public List<OutcomeCounts> exchange(String breakerName, long bucketMillis, long bucket,
+					List<OutcomeCounts> added, int buckets) {
+				reads.add(buckets);
+				return store.exchange(breakerName, bucketMillis, bucket, added, buckets);
+			}
+
+		};
+		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(counting, clock, SYNC, ALWAYS_PROBES);
+		CircuitBreaker breaker = CircuitBreaker.of("payments", config().build(), ticker, fleet);
+		fleet.join(breaker);
+		ScheduledExchanges early = new ScheduledExchanges();
+		fleet.exchangeEarlyWith(early);
+		fleet.sync();
+		fleet.sync();
+		breaker.acquirePermission().onError(0, new IOException("down"));
+		early.runAll();
+		// The first exchange reads the whole 10 s window; the others 3 s back, and two
+		// exchanges and the current bucket more.
+		assertThat(reads).containsExactly(10, 6, 6);
+	}
 }
