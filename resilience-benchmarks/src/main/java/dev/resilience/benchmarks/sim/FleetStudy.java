@@ -159,9 +159,6 @@ final class FleetStudy {
 		return OurPolicies.of(OurPolicies.DEFAULT_FLOOR, FORMER_DEFAULT);
 	}
 
-	/** How the fleet row whose processes exchange on schedule only is labelled. */
-	static final String ON_SCHEDULE_ONLY = "on schedule only";
-
 	/**
 	 * The defaults with breakers that also open on the fleet's outcomes: one policy per
 	 * {@link #FLEET_SYNCS}, and at the default interval one with the SPEC's
@@ -175,7 +172,7 @@ final class FleetStudy {
 		}
 		Duration standard = FLEET_SYNCS.get(FLEET_SYNCS.size() - 1);
 		policies.add(OurPolicies.fleetBreaker(standard, THREE_PROBES, OurPolicies.probesName(THREE_PROBES)));
-		policies.add(OurPolicies.fleetBreaker(standard, CircuitBreakerConfig.defaults(), ON_SCHEDULE_ONLY, false));
+		policies.add(OurPolicies.fleetBreaker(standard, CircuitBreakerConfig.defaults(), "", false));
 		return policies;
 	}
 
@@ -350,6 +347,7 @@ final class FleetStudy {
 		markdown.line(floorWithoutBreakerFinding());
 		markdown.line(peakFinding());
 		markdown.line(fleetFinding());
+		markdown.line(earlyExchangeFinding());
 		markdown.line();
 	}
 
@@ -808,9 +806,10 @@ final class FleetStudy {
 				+ (smallestMost ? " help most where the processes are smallest" : "") + "** (not a default: the "
 				+ "core's `CircuitBreakerFleet`, one store for all processes, rows `fleet breaker, sync ...`). Each "
 				+ "process keeps its own budget and breaker and adds its breaker's outcomes to the store at every "
-				+ "exchange; a closed breaker opens when the fleet's recent outcomes reach its own thresholds, up to "
-				+ "two exchange intervals after they happened (its process's exchange, then this one's; modelling "
-				+ "notes). Recovery / peak at " + StormReport.and(counts) + " processes:");
+				+ "exchange, and a failed call brings its process's next exchange forward (next finding; `"
+				+ OurPolicies.ON_SCHEDULE_ONLY + "` without); a closed breaker opens at its process's exchange when "
+				+ "the fleet's recent outcomes reach its own thresholds (modelling notes). Recovery / peak at "
+				+ StormReport.and(counts) + " processes:");
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			text.append(" after the ").append(OurPolicies.seconds(scenario.slowdown().duration())).append(" trigger");
 			for (Policy fleet : fleets) {
@@ -824,7 +823,7 @@ final class FleetStudy {
 		}
 		text.append(", the defaults ").append(outageCells(defaults)).append('.');
 		int probes = breaker.halfOpenCalls();
-		Policy oneProbe = fleets.get(fleets.size() - 1);
+		Policy standard = standardFleet();
 		text.append(" The fleet opens a half-open breaker again too, when the fleet's calls since it went half-open "
 				+ "trip (its probes would take a process of ")
 			.append(number(perProcess, 1))
@@ -845,9 +844,9 @@ final class FleetStudy {
 			.append("` recovers in ")
 			.append(recovery(storm(longTrigger, fleets.get(0), tiniest).recoverySeconds()))
 			.append(" and `")
-			.append(syncLabel(oneProbe))
+			.append(syncLabel(standard))
 			.append("` in ")
-			.append(recovery(storm(longTrigger, oneProbe, tiniest).recoverySeconds()))
+			.append(recovery(storm(longTrigger, standard, tiniest).recoverySeconds()))
 			.append(" (the defaults: ")
 			.append(recovery(storm(longTrigger, defaults, tiniest).recoverySeconds()))
 			.append("). Holding costs the short trigger a little: the held processes wait for the probes' "
@@ -855,6 +854,66 @@ final class FleetStudy {
 					+ "would have let all the traffic through as soon as the origin was well again.");
 		text.append(' ').append(worseThanDefaults(fleets));
 		return text.toString();
+	}
+
+	/** @return the fleet breaker at the default interval, with the defaults otherwise */
+	private static Policy standardFleet() {
+		return fleetBreakers().get(FLEET_SYNCS.size() - 1);
+	}
+
+	/** @return the fleet breaker at the default interval whose processes exchange on schedule only */
+	private static Policy onScheduleOnly() {
+		List<Policy> fleets = fleetBreakers();
+		return fleets.get(fleets.size() - 1);
+	}
+
+	/**
+	 * @return how the early exchanges after failed calls change the fleet breaker at the
+	 * default interval, at every process count of the matrix
+	 */
+	private String earlyExchangeFinding() {
+		Policy early = standardFleet();
+		Policy scheduled = onScheduleOnly();
+		long gapMillis = Math.max(1, CircuitBreakerFleet.DEFAULT_SYNC_INTERVAL.toMillis() / 5);
+		StringBuilder text = new StringBuilder("- **A failed call exchanges early.** With `"
+				+ syncLabel(scheduled) + "` an outcome reaches the store at its process's next exchange and the "
+				+ "other processes at theirs, up to two intervals after the call ended, and every call sent "
+				+ "meanwhile joins the slow origin's queue. By default a failed or slow call brings its process's "
+				+ "next exchange forward, to " + gapMillis + " ms (a fifth of the interval) after the last one, at "
+				+ "most " + CircuitBreakerFleet.EARLY_EXCHANGES_PER_INTERVAL + " times between two scheduled "
+				+ "exchanges: the processes that see the time-outs add them at once and read the fleet's counts "
+				+ "back in the same exchange, so they open as soon as those reach the thresholds. Recovery at ");
+		List<String> counts = new ArrayList<>();
+		for (int processes : PROCESSES) {
+			counts.add(String.format(Locale.ROOT, "%,d", processes));
+		}
+		text.append(StormReport.and(counts)).append(" processes");
+		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
+			text.append(scenario == shortTrigger ? ": after the " : "; after the ")
+				.append(OurPolicies.seconds(scenario.slowdown().duration()))
+				.append(" trigger ")
+				.append(recoveries(early, scenario))
+				.append(" against ")
+				.append(recoveries(scheduled, scenario));
+		}
+		text.append("; full-outage load ")
+			.append(outageCells(early))
+			.append(" against ")
+			.append(outageCells(scheduled))
+			.append(". A process whose calls succeed exchanges on schedule only; one that sees failures in every "
+					+ "interval at most ")
+			.append(CircuitBreakerFleet.EARLY_EXCHANGES_PER_INTERVAL + 1)
+			.append(" times an interval, which bounds what the store pays for it.");
+		return text.toString();
+	}
+
+	/** @return {@code 1.7 s, 1.8 s, ...}: recovery at each of {@link #PROCESSES} */
+	private String recoveries(Policy policy, StormScenario scenario) {
+		List<String> cells = new ArrayList<>();
+		for (int processes : PROCESSES) {
+			cells.add(recovery(storm(scenario, policy, processes).recoverySeconds()));
+		}
+		return String.join(", ", cells);
 	}
 
 	/** @return {@code 6.5 s / 1.74x, 2.7 s / 1.39x, ...}: recovery and peak at each of {@link #PROCESSES} */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -266,6 +267,9 @@ public final class OurPolicies {
 				3, retry, CircuitBreakerConfig.defaults());
 	}
 
+	/** Named in a fleet policy whose processes exchange on schedule only. */
+	public static final String ON_SCHEDULE_ONLY = "on schedule only";
+
 	/**
 	 * The library's defaults with circuit breakers that also open on the fleet's outcomes.
 	 * Each run gets one {@link InMemoryFleetOutcomeStore} shared by all its processes; each
@@ -299,19 +303,22 @@ public final class OurPolicies {
 	 * @param breaker the breaker's settings
 	 * @param variant what differs from the defaults, for the name; empty for nothing
 	 * @param exchangeOnFailure whether a failed call brings its process's next exchange
-	 * forward; without, every process exchanges on schedule only
+	 * forward; without, every process exchanges on schedule only, and the name says
+	 * {@value #ON_SCHEDULE_ONLY}
 	 * @return the library's retry defaults with that breaker, opened on the fleet's outcomes
 	 */
 	public static Policy fleetBreaker(Duration syncInterval, CircuitBreakerConfig breaker, String variant,
 			boolean exchangeOnFailure) {
+		Objects.requireNonNull(variant, "variant must not be null");
 		RetryConfig retry = RetryConfig.defaults().toBuilder().budget(budget(DEFAULT_FLOOR)).build();
 		long intervalNanos = syncInterval.toNanos();
 		String name = "ours (fleet breaker, sync " + seconds(syncInterval) + (variant.isEmpty() ? "" : ", " + variant)
-				+ ")";
+				+ (exchangeOnFailure ? "" : ", " + ON_SCHEDULE_ONLY) + ")";
 		String description = "library defaults, and each process's breaker also opened by the whole fleet's "
 				+ "outcomes: one CircuitBreakerFleet per process exchanging with one store shared by all "
 				+ "processes every " + seconds(syncInterval) + ", at a phase of its own, "
-				+ (exchangeOnFailure ? "and sooner after a failed call (at most 3 exchanges an interval)"
+				+ (exchangeOnFailure ? "and sooner after a failed call (at most "
+						+ (CircuitBreakerFleet.EARLY_EXCHANGES_PER_INTERVAL + 1) + " exchanges an interval)"
 						: "and on schedule only")
 				+ (variant.isEmpty() ? "" : "; " + variant);
 		return new NamedPolicy(name, description) {

@@ -175,6 +175,23 @@ class OurPoliciesTests {
 	}
 
 	@Test
+	void earlyExchangesOpenTheFleetsBreakersSooner() {
+		// 100 processes of 4 requests/s and the default interval: with exchanges on schedule
+		// only, the time-outs that follow the slowdown reach the other processes up to two
+		// intervals later.
+		StormScenario hundred = StormScenario.postMortem(Duration.ofSeconds(1)).withProcesses(100);
+		Duration interval = Duration.ofMillis(250);
+		StormResult early = StormSimulation.run(hundred, OurPolicies.fleetBreaker(interval), 42);
+		StormResult scheduled = StormSimulation.run(hundred,
+				OurPolicies.fleetBreaker(interval, CircuitBreakerConfig.defaults(), "", false), 42);
+		long from = 10 * SECOND;
+		long to = 12 * SECOND;
+		assertThat(early.recorder().sum(Series.ORIGIN_ATTEMPTS, from, to))
+			.isLessThan(scheduled.recorder().sum(Series.ORIGIN_ATTEMPTS, from, to));
+		assertThat(early.recoverySeconds().orElseThrow()).isLessThan(scheduled.recoverySeconds().orElseThrow());
+	}
+
+	@Test
 	void aFleetBreakerPolicyIsOnlyDeployed() {
 		assertThatExceptionOfType(UnsupportedOperationException.class)
 			.isThrownBy(() -> OurPolicies.fleetBreaker(Duration.ofSeconds(1))
@@ -202,6 +219,11 @@ class OurPoliciesTests {
 			.contains("open 1 s, then x1.5 after each failed round of probes, up to 2 s");
 		assertThat(OurPolicies.fleetBreaker(Duration.ofMillis(250)).name())
 			.isEqualTo("ours (fleet breaker, sync 0.25 s)");
+		assertThat(OurPolicies.fleetBreaker(Duration.ofMillis(250)).description())
+			.contains("and sooner after a failed call (at most 3 exchanges an interval)");
+		Policy scheduled = OurPolicies.fleetBreaker(Duration.ofMillis(250), CircuitBreakerConfig.defaults(), "", false);
+		assertThat(scheduled.name()).isEqualTo("ours (fleet breaker, sync 0.25 s, on schedule only)");
+		assertThat(scheduled.description()).endsWith("at a phase of its own, and on schedule only");
 		assertThat(OurPolicies.defaults().description()).contains(", 1 half-open call)");
 		CircuitBreakerConfig threeProbes = OurPolicies.halfOpen(CircuitBreakerConfig.defaults(), 3);
 		assertThat(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, threeProbes).name())
