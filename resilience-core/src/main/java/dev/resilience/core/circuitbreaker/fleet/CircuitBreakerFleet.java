@@ -593,6 +593,13 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			catch (RejectedExecutionException ex) {
 				earlyScheduled.set(false); // stopping: the exchanges on schedule have ended too
 			}
+			catch (RuntimeException ex) {
+				// Thrown on, it would reach the protected call that failed; the exchange on
+				// schedule still comes, and the next failure asks again.
+				earlyScheduled.set(false);
+				LOGGER.log(System.Logger.Level.WARNING, "Could not schedule an early exchange of circuit breaker '"
+						+ breaker.name() + "'", ex);
+			}
 		}
 
 		private void exchangeEarly() {

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.resilience.core.circuitbreaker.CallNotPermittedException;
 import dev.resilience.core.circuitbreaker.CallOutcome;
@@ -754,9 +756,15 @@ class CircuitBreakerFleetTests {
 			.withMessageContaining("bucketMillis must be > 0");
 	}
 
-	@Test
-	void outcomesRecordedWhileExchangingAreCountedExactlyOnce() throws Exception {
+	@ParameterizedTest(name = "early exchanges: {0}")
+	@ValueSource(booleans = { false, true })
+	void outcomesRecordedWhileExchangingAreCountedExactlyOnce(boolean early) throws Exception {
 		CircuitBreakerFleet fleet = CircuitBreakerFleet.create(store, clock, SYNC);
+		// Early exchanges at once, on threads of their own, racing the callers and the syncer.
+		ExecutorService earlyPool = Executors.newFixedThreadPool(2);
+		if (early) {
+			fleet.exchangeEarlyWith((exchange, delayMillis) -> earlyPool.execute(exchange));
+		}
 		// Disabled: every outcome reaches the listener, none opens the breaker.
 		CircuitBreaker breaker = CircuitBreaker.of("payments", config().build(), ticker, fleet);
 		breaker.transitionTo(CircuitBreakerState.DISABLED);
@@ -796,9 +804,12 @@ class CircuitBreakerFleetTests {
 			}
 			done.set(true);
 			syncer.get(60, TimeUnit.SECONDS);
+			earlyPool.shutdown();
+			assertThat(earlyPool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 		}
 		finally {
 			pool.shutdownNow();
+			earlyPool.shutdownNow();
 		}
 		fleet.sync();
 		long total = (long) threads * callsPerThread;
@@ -932,6 +943,14 @@ class CircuitBreakerFleetTests {
 		quiet.fleet.sync();
 		quiet.fail(1);
 		assertThat(early.pending).isEmpty();
+		// A scheduler that throws anything else does not fail the call either.
+		quiet.fleet.exchangeEarlyWith((exchange, delayMillis) -> {
+			throw new IllegalStateException("broken scheduler");
+		});
+		quiet.fail(1);
+		quiet.fleet.exchangeEarlyWith(early);
+		quiet.fail(1);
+		assertThat(early.pending).hasSize(1);
 	}
 
 	@Test
