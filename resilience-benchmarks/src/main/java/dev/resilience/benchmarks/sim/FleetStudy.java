@@ -790,10 +790,6 @@ final class FleetStudy {
 		CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
 		int tiniest = PROCESSES[0];
 		double perProcess = shortTrigger.ratePerSecond() / tiniest;
-		List<String> counts = new ArrayList<>();
-		for (int processes : PROCESSES) {
-			counts.add(String.format(Locale.ROOT, "%,d", processes));
-		}
 		boolean smallestMost = true;
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			double most = seconds(storm(scenario, defaults, tiniest)) - seconds(storm(scenario, fleets.get(0), tiniest));
@@ -809,7 +805,7 @@ final class FleetStudy {
 				+ "exchange, and a failed call brings its process's next exchange forward (next finding; `"
 				+ OurPolicies.ON_SCHEDULE_ONLY + "` without); a closed breaker opens at its process's exchange when "
 				+ "the fleet's recent outcomes reach its own thresholds (modelling notes). Recovery / peak at "
-				+ StormReport.and(counts) + " processes:");
+				+ processCounts() + " processes:");
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			text.append(" after the ").append(OurPolicies.seconds(scenario.slowdown().duration())).append(" trigger");
 			for (Policy fleet : fleets) {
@@ -874,7 +870,7 @@ final class FleetStudy {
 	private String earlyExchangeFinding() {
 		Policy early = standardFleet();
 		Policy scheduled = onScheduleOnly();
-		long gapMillis = Math.max(1, CircuitBreakerFleet.DEFAULT_SYNC_INTERVAL.toMillis() / 5);
+		long gapMillis = CircuitBreakerFleet.earlyExchangeGap(CircuitBreakerFleet.DEFAULT_SYNC_INTERVAL).toMillis();
 		StringBuilder text = new StringBuilder("- **A failed call exchanges early.** With `"
 				+ syncLabel(scheduled) + "` an outcome reaches the store at its process's next exchange and the "
 				+ "other processes at theirs, up to two intervals after the call ended, and every call sent "
@@ -883,18 +879,14 @@ final class FleetStudy {
 				+ "most " + CircuitBreakerFleet.EARLY_EXCHANGES_PER_INTERVAL + " times between two scheduled "
 				+ "exchanges: the processes that see the time-outs add them at once and read the fleet's counts "
 				+ "back in the same exchange, so they open as soon as those reach the thresholds. Recovery at ");
-		List<String> counts = new ArrayList<>();
-		for (int processes : PROCESSES) {
-			counts.add(String.format(Locale.ROOT, "%,d", processes));
-		}
-		text.append(StormReport.and(counts)).append(" processes");
+		text.append(processCounts()).append(" processes");
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			text.append(scenario == shortTrigger ? ": after the " : "; after the ")
 				.append(OurPolicies.seconds(scenario.slowdown().duration()))
 				.append(" trigger ")
-				.append(recoveries(early, scenario))
+				.append(recoveryCells(early, scenario))
 				.append(" against ")
-				.append(recoveries(scheduled, scenario));
+				.append(recoveryCells(scheduled, scenario));
 		}
 		text.append("; full-outage load ")
 			.append(outageCells(early))
@@ -907,8 +899,17 @@ final class FleetStudy {
 		return text.toString();
 	}
 
+	/** @return {@code 1,000, 100, 20, 10 and 1}: the {@link #PROCESSES} */
+	private static String processCounts() {
+		List<String> counts = new ArrayList<>();
+		for (int processes : PROCESSES) {
+			counts.add(String.format(Locale.ROOT, "%,d", processes));
+		}
+		return StormReport.and(counts);
+	}
+
 	/** @return {@code 1.7 s, 1.8 s, ...}: recovery at each of {@link #PROCESSES} */
-	private String recoveries(Policy policy, StormScenario scenario) {
+	private String recoveryCells(Policy policy, StormScenario scenario) {
 		List<String> cells = new ArrayList<>();
 		for (int processes : PROCESSES) {
 			cells.add(recovery(storm(scenario, policy, processes).recoverySeconds()));

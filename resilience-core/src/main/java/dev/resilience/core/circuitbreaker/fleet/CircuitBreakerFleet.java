@@ -178,7 +178,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		}
 		this.bucketMillis = syncInterval.toMillis();
 		this.hold = Duration.ofMillis(2 * bucketMillis);
-		this.earlyGapMillis = Math.max(1, bucketMillis / EARLY_EXCHANGE_GAP_DIVISOR);
+		this.earlyGapMillis = earlyExchangeGap(syncInterval).toMillis();
 	}
 
 	/**
@@ -211,6 +211,15 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	 */
 	public Duration syncInterval() {
 		return Duration.ofMillis(bucketMillis);
+	}
+
+	/**
+	 * @param syncInterval an exchange interval
+	 * @return the soonest an early exchange follows the last exchange at that interval: a
+	 * fifth of it, at least 1 ms
+	 */
+	public static Duration earlyExchangeGap(Duration syncInterval) {
+		return Duration.ofMillis(Math.max(1, syncInterval.toMillis() / EARLY_EXCHANGE_GAP_DIVISOR));
 	}
 
 	/**

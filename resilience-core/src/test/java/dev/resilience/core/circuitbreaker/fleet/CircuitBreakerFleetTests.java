@@ -878,6 +878,13 @@ class CircuitBreakerFleetTests {
 	}
 
 	@Test
+	void anEarlyExchangeComesAFifthOfTheIntervalAfterTheLastAtTheSoonest() {
+		assertThat(CircuitBreakerFleet.earlyExchangeGap(Duration.ofMillis(250))).isEqualTo(Duration.ofMillis(50));
+		assertThat(CircuitBreakerFleet.earlyExchangeGap(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(200));
+		assertThat(CircuitBreakerFleet.earlyExchangeGap(Duration.ofMillis(3))).isEqualTo(Duration.ofMillis(1));
+	}
+
+	@Test
 	void aProcessExchangesEarlyAtMostTwiceBetweenScheduledExchangesAndOnceAtATime() {
 		Process quiet = new Process(config());
 		ScheduledExchanges early = exchangesEarly(quiet);
