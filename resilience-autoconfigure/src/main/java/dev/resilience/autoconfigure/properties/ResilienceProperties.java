@@ -268,10 +268,10 @@ public class ResilienceProperties {
 		private Duration syncInterval = Duration.ofMillis(250);
 
 		/**
-		 * Whether a failed or slow call brings its breaker's next exchange forward, to a
-		 * fifth of sync-interval after the last one (at most two such exchanges between two
-		 * scheduled ones), so the fleet's breakers open sooner; false exchanges on schedule
-		 * only.
+		 * Whether a failed or slow call, or a probe, brings its breaker's next exchange
+		 * forward, to a fifth of sync-interval after the last one (at most two such exchanges
+		 * between two scheduled ones), so the fleet's breakers open and close sooner; false
+		 * exchanges on schedule only.
 		 */
 		private boolean exchangeOnFailure = true;
 

@@ -163,7 +163,7 @@ final class FleetStudy {
 	 * The defaults with breakers that also open on the fleet's outcomes: one policy per
 	 * {@link #FLEET_SYNCS}, and at the default interval one with the SPEC's
 	 * {@value #FORMER_PROBES} probes per round and one whose processes exchange on schedule
-	 * only, without the early exchanges after failed calls.
+	 * only, without the early exchanges after failed calls and probes.
 	 */
 	static List<Policy> fleetBreakers() {
 		List<Policy> policies = new ArrayList<>();
@@ -802,9 +802,10 @@ final class FleetStudy {
 				+ (smallestMost ? " help most where the processes are smallest" : "") + "** (not a default: the "
 				+ "core's `CircuitBreakerFleet`, one store for all processes, rows `fleet breaker, sync ...`). Each "
 				+ "process keeps its own budget and breaker and adds its breaker's outcomes to the store at every "
-				+ "exchange, and a failed call brings its process's next exchange forward (next finding; `"
-				+ OurPolicies.ON_SCHEDULE_ONLY + "` without); a closed breaker opens at its process's exchange when "
-				+ "the fleet's recent outcomes reach its own thresholds (modelling notes). Recovery / peak at "
+				+ "exchange, and a failed call or a probe brings its process's next exchange forward (next "
+				+ "finding; `" + OurPolicies.ON_SCHEDULE_ONLY + "` without); a closed breaker opens at its "
+				+ "process's exchange when the fleet's recent outcomes reach its own thresholds (modelling notes). "
+				+ "Recovery / peak at "
 				+ processCounts() + " processes:");
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			text.append(" after the ").append(OurPolicies.seconds(scenario.slowdown().duration())).append(" trigger");
@@ -871,14 +872,15 @@ final class FleetStudy {
 		Policy early = standardFleet();
 		Policy scheduled = onScheduleOnly();
 		long gapMillis = CircuitBreakerFleet.earlyExchangeGap(CircuitBreakerFleet.DEFAULT_SYNC_INTERVAL).toMillis();
-		StringBuilder text = new StringBuilder("- **A failed call exchanges early.** With `"
+		StringBuilder text = new StringBuilder("- **Failed calls and probes exchange early.** With `"
 				+ syncLabel(scheduled) + "` an outcome reaches the store at its process's next exchange and the "
 				+ "other processes at theirs, up to two intervals after the call ended, and every call sent "
-				+ "meanwhile joins the slow origin's queue. By default a failed or slow call brings its process's "
-				+ "next exchange forward, to " + gapMillis + " ms (a fifth of the interval) after the last one, at "
+				+ "meanwhile joins the slow origin's queue. By default a failed or slow call, and every probe, "
+				+ "brings its process's next exchange forward, to " + gapMillis + " ms (a fifth of the interval) after the last one, at "
 				+ "most " + CircuitBreakerFleet.EARLY_EXCHANGES_PER_INTERVAL + " times between two scheduled "
 				+ "exchanges: the processes that see the time-outs add them at once and read the fleet's counts "
-				+ "back in the same exchange, so they open as soon as those reach the thresholds. Recovery at ");
+				+ "back in the same exchange, so they open as soon as those reach the thresholds, and a probe's "
+				+ "verdict reaches the processes the fleet holds open at their next exchange. Recovery at ");
 		text.append(processCounts()).append(" processes");
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
 			text.append(scenario == shortTrigger ? ": after the " : "; after the ")

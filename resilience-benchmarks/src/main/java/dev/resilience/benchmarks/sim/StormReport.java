@@ -550,8 +550,9 @@ public final class StormReport {
 				+ "outcomes as its listener and calls `sync()` every sync interval (" + OurPolicies.seconds(sync)
 				+ " by default, the bucket length too), starting at a phase of the interval drawn from the "
 				+ "process's random stream, so the processes do not exchange in step. The store answers at once "
-				+ "and never fails: no latency or outage of the store is modelled. A failed call schedules its "
-				+ "process's early exchange on the simulation's clock, as the library schedules it on its exchange "
+				+ "and never fails: no latency or outage of the store is modelled. A failed call or a probe "
+				+ "schedules its process's early exchange on the simulation's clock, as the library schedules it on "
+				+ "its exchange "
 				+ "thread (`resilience.fleet.exchange-on-failure`, rows without `" + OurPolicies.ON_SCHEDULE_ONLY
 				+ "`). What a process counted reaches the store at its next exchange, early or not, and the other "
 				+ "processes at theirs; on schedule only, an outcome is up to two intervals old when it helps open "

@@ -22,8 +22,8 @@ import dev.resilience.core.circuitbreaker.fleet.CircuitBreakerFleet;
  * {@code circuit-breaker.fleet} is true as the registry creates it, and exchanges the
  * members' outcomes with the store every {@code resilience.fleet.sync-interval} on a
  * daemon thread of its own, never on a protected call's thread. With
- * {@code resilience.fleet.exchange-on-failure} (the default) a failed or slow call brings
- * its breaker's next exchange forward, on the same thread
+ * {@code resilience.fleet.exchange-on-failure} (the default) a failed or slow call, or a
+ * probe, brings its breaker's next exchange forward, on the same thread
  * ({@link CircuitBreakerFleet#exchangeEarlyWith}).
  * <p>
  * Started after, and stopped before, the connection factories it exchanges through.

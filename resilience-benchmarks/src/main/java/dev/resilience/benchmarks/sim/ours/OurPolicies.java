@@ -277,7 +277,7 @@ public final class OurPolicies {
 	 * a member, exchanging with the store every {@code syncInterval}. The processes do not
 	 * exchange in step: each starts at a phase of the interval drawn from its own random
 	 * stream. The store answers at once, so what one process adds is seen by every other at
-	 * its next exchange. A failed call brings its process's next exchange forward, as the
+	 * its next exchange. A failed call or a probe brings its process's next exchange forward, as the
 	 * library's {@code resilience.fleet.exchange-on-failure} does by default
 	 * ({@link CircuitBreakerFleet#exchangeEarlyWith}), on the simulation's clock.
 	 * @param syncInterval the fleet's bucket length and exchange interval
@@ -302,7 +302,7 @@ public final class OurPolicies {
 	 * @param syncInterval how often each process exchanges its breaker's outcomes
 	 * @param breaker the breaker's settings
 	 * @param variant what differs from the defaults, for the name; empty for nothing
-	 * @param exchangeOnFailure whether a failed call brings its process's next exchange
+	 * @param exchangeOnFailure whether a failed call or a probe brings its process's next exchange
 	 * forward; without, every process exchanges on schedule only, and the name says
 	 * {@value #ON_SCHEDULE_ONLY}
 	 * @return the library's retry defaults with that breaker, opened on the fleet's outcomes
@@ -317,7 +317,7 @@ public final class OurPolicies {
 		String description = "library defaults, and each process's breaker also opened by the whole fleet's "
 				+ "outcomes: one CircuitBreakerFleet per process exchanging with one store shared by all "
 				+ "processes every " + seconds(syncInterval) + ", at a phase of its own, "
-				+ (exchangeOnFailure ? "and sooner after a failed call (at most "
+				+ (exchangeOnFailure ? "and sooner after a failed call or a probe (at most "
 						+ (CircuitBreakerFleet.EARLY_EXCHANGES_PER_INTERVAL + 1) + " exchanges an interval)"
 						: "and on schedule only")
 				+ (variant.isEmpty() ? "" : "; " + variant);

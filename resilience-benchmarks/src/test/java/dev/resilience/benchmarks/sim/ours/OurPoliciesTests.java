@@ -220,7 +220,7 @@ class OurPoliciesTests {
 		assertThat(OurPolicies.fleetBreaker(Duration.ofMillis(250)).name())
 			.isEqualTo("ours (fleet breaker, sync 0.25 s)");
 		assertThat(OurPolicies.fleetBreaker(Duration.ofMillis(250)).description())
-			.contains("and sooner after a failed call (at most 3 exchanges an interval)");
+			.contains("and sooner after a failed call or a probe (at most 3 exchanges an interval)");
 		Policy scheduled = OurPolicies.fleetBreaker(Duration.ofMillis(250), CircuitBreakerConfig.defaults(), "", false);
 		assertThat(scheduled.name()).isEqualTo("ours (fleet breaker, sync 0.25 s, on schedule only)");
 		assertThat(scheduled.description()).endsWith("at a phase of its own, and on schedule only");

@@ -67,8 +67,8 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * choosing ({@link #sync()}), never on a protected call's thread, which pays only for
  * counting its outcome.
  * <h2>Early exchanges</h2>
- * Given an {@link ExchangeScheduler} ({@link #exchangeEarlyWith}), a failed or slow call
- * (a probe too) brings its breaker's next exchange forward: it runs a fifth of an
+ * Given an {@link ExchangeScheduler} ({@link #exchangeEarlyWith}), a failed or slow call,
+ * and every probe, brings its breaker's next exchange forward: it runs a fifth of an
  * interval after the last one, or at once if that is past, at most
  * {@link #EARLY_EXCHANGES_PER_INTERVAL} times between two scheduled exchanges. With
  * exchanges on schedule only, an outcome reaches the store at its process's next exchange
@@ -78,7 +78,7 @@ import dev.resilience.core.circuitbreaker.internal.RateThresholds;
  * a failure adds it within a fifth of an interval and reads the fleet's counts back in the
  * same exchange, so the processes that see the failures open first, as soon as the fleet's
  * counts reach the thresholds; a process whose breaker opens on its own failures adds them
- * at once, and a failed probe reaches the held processes sooner. A process whose calls
+ * at once, and a probe's verdict reaches the held processes sooner. A process whose calls
  * succeed exchanges on schedule only, and one that sees failures in every interval at most
  * three times an interval.
  * <h2>The fleet's window</h2>
@@ -534,6 +534,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			if (tally != null) {
 				tally.addProbe(outcome);
 			}
+			exchangeSoon(); // passed or failed, the fleet's held breakers wait for its verdict
 		}
 
 		/**
@@ -584,7 +585,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		}
 
 		/**
-		 * After a failed or slow call, a probe too: schedules an early exchange unless one is
+		 * After a failed or slow call, or any probe: schedules an early exchange unless one is
 		 * scheduled already or this interval's are spent. The call that opens the breaker on its
 		 * own outcomes counts too: its process's failures then reach the fleet at once.
 		 */

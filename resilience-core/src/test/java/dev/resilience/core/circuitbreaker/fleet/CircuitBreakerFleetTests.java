@@ -908,7 +908,7 @@ class CircuitBreakerFleetTests {
 	}
 
 	@Test
-	void theFailuresThatOpenABreakerAndItsFailedProbesReachTheFleetEarly() {
+	void theFailuresThatOpenABreakerAndItsProbesReachTheFleetEarly() {
 		Process quiet = new Process(config());
 		ScheduledExchanges early = exchangesEarly(quiet);
 		quiet.fail(20);
@@ -923,6 +923,14 @@ class CircuitBreakerFleetTests {
 		assertThat(early.pending).hasSize(1);
 		early.runAll();
 		assertThat(stored().failedProbes()).isEqualTo(2);
+		quiet.fleet.sync();
+		ticker.advance(Duration.ofSeconds(30));
+		quiet.succeed(2);
+		assertThat(quiet.breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+		assertThat(early.pending).hasSize(1); // a passed probe too: the held breakers wait for it
+		early.runAll();
+		assertThat(stored().probes()).isEqualTo(2); // the failed round is older than the buckets read
+		assertThat(stored().failedProbes()).isZero();
 	}
 
 	/** @return the store's counts of the last 10 buckets, added up */
