@@ -191,6 +191,9 @@ public class CircuitBreakersEndpoint {
 	 * @param slowCallRate the percentage of slow calls, {@code null} without calls
 	 * @param tripped whether they reach the breaker's thresholds
 	 * @param trips how often the fleet's outcomes opened this instance's breaker
+	 * @param exchanges how many exchanges with the store this instance tried, early ones
+	 * included
+	 * @param earlyExchanges how many of those a failed or slow call or a probe brought forward
 	 * @param failedExchanges how many exchanges with the store failed
 	 * @param lastExchange when the last exchange with the store succeeded, {@code null}
 	 * before the first
@@ -203,7 +206,8 @@ public class CircuitBreakersEndpoint {
 	public record FleetDescriptor(long calls, long failedCalls, long slowCalls,
 			@JsonInclude(JsonInclude.Include.ALWAYS) Double failureRate,
 			@JsonInclude(JsonInclude.Include.ALWAYS) Double slowCallRate, boolean tripped, long trips,
-			long failedExchanges, @JsonInclude(JsonInclude.Include.ALWAYS) Instant lastExchange,
+			long exchanges, long earlyExchanges, long failedExchanges,
+			@JsonInclude(JsonInclude.Include.ALWAYS) Instant lastExchange,
 			@JsonInclude(JsonInclude.Include.ALWAYS) String lastFailure, boolean held, boolean probing) {
 
 		static FleetDescriptor of(FleetView view) {
@@ -211,8 +215,8 @@ public class CircuitBreakersEndpoint {
 			boolean any = window.calls() > 0;
 			return new FleetDescriptor(window.calls(), window.failedCalls(), window.slowCalls(),
 					any ? window.failureRate() : null, any ? window.slowCallRate() : null, view.tripped(),
-					view.trips(), view.failedExchanges(), view.lastExchange(), view.lastFailure(), view.held(),
-					view.probing());
+					view.trips(), view.exchanges(), view.earlyExchanges(), view.failedExchanges(),
+					view.lastExchange(), view.lastFailure(), view.held(), view.probing());
 		}
 
 	}

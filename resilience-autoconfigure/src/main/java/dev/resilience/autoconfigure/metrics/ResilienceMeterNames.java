@@ -11,6 +11,8 @@ public final class ResilienceMeterNames {
 
 	public static final String CIRCUIT_BREAKER_FLEET_TRIPS = "resilience.circuitbreaker.fleet.trips";
 
+	public static final String CIRCUIT_BREAKER_FLEET_EXCHANGES = "resilience.circuitbreaker.fleet.exchanges";
+
 	public static final String CIRCUIT_BREAKER_FLEET_EXCHANGE_FAILURES =
 			"resilience.circuitbreaker.fleet.exchange.failures";
 

@@ -14,11 +14,15 @@ import dev.resilience.core.circuitbreaker.fleet.FleetView;
 
 /**
  * Publishes, per fleet breaker, how often the fleet's outcomes opened it
- * ({@code resilience.circuitbreaker.fleet.trips}) and how many exchanges with the store
- * failed ({@code resilience.circuitbreaker.fleet.exchange.failures}), both tagged with the
+ * ({@code resilience.circuitbreaker.fleet.trips}), how many exchanges with the store it
+ * tried ({@code resilience.circuitbreaker.fleet.exchanges}, tagged {@code kind}
+ * {@code scheduled} or {@code early}) and how many failed
+ * ({@code resilience.circuitbreaker.fleet.exchange.failures}), all tagged with the
  * breaker's name.
  */
 public final class CircuitBreakerFleetMeters implements ResilienceRegistryListener {
+
+	private static final String KIND = "kind";
 
 	private final CircuitBreakerFleet fleet;
 
@@ -48,6 +52,19 @@ public final class CircuitBreakerFleetMeters implements ResilienceRegistryListen
 				(fleet) -> fleet.view(name).map(FleetView::trips).orElse(0L))
 			.description("How often the fleet's outcomes opened the circuit breaker")
 			.tag(ResilienceMeterNames.TAG_NAME, name)
+			.register(this.registry);
+		FunctionCounter.builder(ResilienceMeterNames.CIRCUIT_BREAKER_FLEET_EXCHANGES, this.fleet,
+				(fleet) -> fleet.view(name).map((view) -> view.exchanges() - view.earlyExchanges()).orElse(0L))
+			.description("Exchanges with the fleet's store, every sync-interval, tried for the circuit breaker")
+			.tag(ResilienceMeterNames.TAG_NAME, name)
+			.tag(KIND, "scheduled")
+			.register(this.registry);
+		FunctionCounter.builder(ResilienceMeterNames.CIRCUIT_BREAKER_FLEET_EXCHANGES, this.fleet,
+				(fleet) -> fleet.view(name).map(FleetView::earlyExchanges).orElse(0L))
+			.description("Exchanges with the fleet's store tried for the circuit breaker, brought forward by a "
+					+ "failed or slow call or a probe")
+			.tag(ResilienceMeterNames.TAG_NAME, name)
+			.tag(KIND, "early")
 			.register(this.registry);
 		FunctionCounter.builder(ResilienceMeterNames.CIRCUIT_BREAKER_FLEET_EXCHANGE_FAILURES, this.fleet,
 				(fleet) -> fleet.view(name).map(FleetView::failedExchanges).orElse(0L))

@@ -80,7 +80,7 @@ class CircuitBreakerFleetAutoConfigurationTests {
 				.circuitBreaker("payments");
 			assertThat(details.fleet()).usingRecursiveComparison()
 				.ignoringFields("held", "probing")
-				.isEqualTo(new FleetDescriptor(24, 24, 0, 100.0, 0.0, true, 1, 0, NOW, null, false, false));
+				.isEqualTo(new FleetDescriptor(24, 24, 0, 100.0, 0.0, true, 1, 2, 0, 0, NOW, null, false, false));
 			// Opened by the fleet: either held open for the fleet's probes or drawn to probe.
 			assertThat(details.fleet().held() ^ details.fleet().probing()).isTrue();
 		}));
@@ -188,6 +188,7 @@ class CircuitBreakerFleetAutoConfigurationTests {
 	@Test
 	void aFailedCallExchangesAtOnceWithoutWaitingForTheInterval() {
 		ApplicationContextRunner hourly = this.runner.withBean(FleetOutcomeStore.class, () -> this.store)
+			.withBean(SimpleMeterRegistry.class)
 			.withPropertyValues("resilience.instances.payments.circuit-breaker.fleet=true",
 					"resilience.fleet.sync-interval=1h");
 		hourly.run((first) -> hourly.run((second) -> {
@@ -200,6 +201,20 @@ class CircuitBreakerFleetAutoConfigurationTests {
 			}
 			assertThat(breaker(second, "payments").state()).isEqualTo(CircuitBreakerState.OPEN);
 			assertThat(fleet(second).view("payments").orElseThrow().window().failedCalls()).isEqualTo(21);
+			MeterRegistry meters = second.getBean(MeterRegistry.class);
+			assertThat(meters.get("resilience.circuitbreaker.fleet.exchanges")
+				.tags("name", "payments", "kind", "early")
+				.functionCounter()
+				.count()).isEqualTo(1);
+			assertThat(meters.get("resilience.circuitbreaker.fleet.exchanges")
+				.tags("name", "payments", "kind", "scheduled")
+				.functionCounter()
+				.count()).isZero();
+			fleet(second).sync();
+			assertThat(meters.get("resilience.circuitbreaker.fleet.exchanges")
+				.tags("name", "payments", "kind", "scheduled")
+				.functionCounter()
+				.count()).isEqualTo(1);
 		}));
 	}
 

@@ -428,6 +428,11 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		/** When the last exchange started (epoch millis); before any, none. */
 		private volatile long lastExchangeMillis = Long.MIN_VALUE;
 
+		/** Exchanges tried with the store, and of those early ones; written under {@link #exchanging}. */
+		private long tried;
+
+		private long triedEarly;
+
 		/** The bucket of the last exchange that reckoned this process's share of the calls. */
 		private long lastShareBucket = Long.MIN_VALUE;
 
@@ -621,7 +626,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 					return;
 				}
 				earlySinceScheduled++;
-				exchange();
+				exchange(true);
 			}
 			finally {
 				exchanging.unlock();
@@ -655,14 +660,18 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			exchanging.lock();
 			try {
 				earlySinceScheduled = 0;
-				exchange();
+				exchange(false);
 			}
 			finally {
 				exchanging.unlock();
 			}
 		}
 
-		private void exchange() {
+		private void exchange(boolean early) {
+			tried++;
+			if (early) {
+				triedEarly++;
+			}
 			measureTickerOffset();
 			long now = clock.millis();
 			lastExchangeMillis = now;
@@ -706,8 +715,8 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 				coordinate(fleet, bucket, state);
 			}
 			boolean coordinating = coordinated && breaker.state() != CircuitBreakerState.CLOSED;
-			view = new FleetView(window, tripped, trips, view.failedExchanges(), clock.instant(), null,
-					coordinating && !probing, coordinating && probing);
+			view = new FleetView(window, tripped, trips, tried, triedEarly, view.failedExchanges(), clock.instant(),
+					null, coordinating && !probing, coordinating && probing);
 		}
 
 		/**
@@ -877,8 +886,8 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		}
 
 		private void failed(Throwable ex) {
-			view = new FleetView(view.window(), view.tripped(), view.trips(), view.failedExchanges() + 1,
-					view.lastExchange(), String.valueOf(ex.getMessage()), false, false);
+			view = new FleetView(view.window(), view.tripped(), view.trips(), tried, triedEarly,
+					view.failedExchanges() + 1, view.lastExchange(), String.valueOf(ex.getMessage()), false, false);
 			if (!failing) {
 				failing = true;
 				LOGGER.log(System.Logger.Level.WARNING, "Could not exchange the fleet's outcomes of circuit breaker '"

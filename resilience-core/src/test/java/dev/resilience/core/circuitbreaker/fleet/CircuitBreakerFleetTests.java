@@ -905,6 +905,8 @@ class CircuitBreakerFleetTests {
 		assertThat(early.pending).hasSize(1);
 		early.runAll();
 		assertThat(quiet.view().window()).isEqualTo(new OutcomeCounts(11, 6, 0));
+		assertThat(quiet.view().exchanges()).isEqualTo(5);
+		assertThat(quiet.view().earlyExchanges()).isEqualTo(3);
 	}
 
 	@Test
