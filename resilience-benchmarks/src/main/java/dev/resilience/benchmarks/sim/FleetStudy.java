@@ -876,7 +876,8 @@ final class FleetStudy {
 				+ syncLabel(scheduled) + "` an outcome reaches the store at its process's next exchange and the "
 				+ "other processes at theirs, up to two intervals after the call ended, and every call sent "
 				+ "meanwhile joins the slow origin's queue. By default a failed or slow call, and every probe, "
-				+ "brings its process's next exchange forward, to " + gapMillis + " ms (a fifth of the interval) after the last one, at "
+				+ "brings its process's next exchange forward, to " + gapMillis
+				+ " ms (a fifth of the interval) after the last one, at "
 				+ "most " + CircuitBreakerFleet.EARLY_EXCHANGES_PER_INTERVAL + " times between two scheduled "
 				+ "exchanges: the processes that see the time-outs add them at once and read the fleet's counts "
 				+ "back in the same exchange, so they open as soon as those reach the thresholds, and a probe's "

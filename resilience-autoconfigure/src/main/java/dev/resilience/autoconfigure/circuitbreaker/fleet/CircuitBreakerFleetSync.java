@@ -48,8 +48,8 @@ public final class CircuitBreakerFleetSync implements SmartLifecycle, Resilience
 	 * @param fleet the fleet to run
 	 * @param resolver which breakers are members
 	 * @param storeDescription what the store is, for the log
-	 * @param exchangeOnFailure whether failed and slow calls bring their breaker's next
-	 * exchange forward
+	 * @param exchangeOnFailure whether failed and slow calls, and probes, bring their
+	 * breaker's next exchange forward
 	 */
 	public CircuitBreakerFleetSync(CircuitBreakerFleet fleet, ResiliencePolicyResolver resolver,
 			String storeDescription, boolean exchangeOnFailure) {

@@ -165,7 +165,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	private final long earlyGapMillis;
 
 	/** Runs early exchanges; {@code null} when there are none. */
-	private volatile ExchangeScheduler earlyExchanges;
+	private volatile ExchangeScheduler earlyScheduler;
 
 	private CircuitBreakerFleet(FleetOutcomeStore store, InstantSource clock, Duration syncInterval,
 			RandomGenerator random) {
@@ -223,14 +223,14 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 	}
 
 	/**
-	 * Lets failed and slow calls bring their breaker's next exchange forward (see "Early
-	 * exchanges" above), from now on.
+	 * Lets failed and slow calls, and probes, bring their breaker's next exchange forward
+	 * (see "Early exchanges" above), from now on.
 	 * @param scheduler runs a breaker's early exchange after a delay, on a thread that is no
 	 * protected call's (the one that runs {@link #sync()} will do); {@code null} for exchanges
 	 * on schedule only, the default
 	 */
 	public void exchangeEarlyWith(ExchangeScheduler scheduler) {
-		this.earlyExchanges = scheduler;
+		this.earlyScheduler = scheduler;
 	}
 
 	/**
@@ -439,10 +439,14 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		/** The bucket of the last exchange that succeeded; before any, none. */
 		private long lastExchanged = Long.MIN_VALUE;
 
-		/** The calls this process sent in its last exchanges, one slot per exchange. */
+		/**
+		 * The calls this process sent in its last exchanges, one slot per bucket with an
+		 * exchange (an early exchange adds to the slot of the bucket's first).
+		 */
 		private final long[] sent;
 
-		private long exchanges;
+		/** Slots of {@link #sent} filled so far. */
+		private long sentSlots;
 
 		Member(CircuitBreaker breaker) {
 			this.breaker = breaker;
@@ -595,7 +599,7 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 		 * own outcomes counts too: its process's failures then reach the fleet at once.
 		 */
 		private void exchangeSoon() {
-			ExchangeScheduler scheduler = earlyExchanges;
+			ExchangeScheduler scheduler = earlyScheduler;
 			if (scheduler == null || earlySinceScheduled >= EARLY_EXCHANGES_PER_INTERVAL
 					|| !earlyScheduled.compareAndSet(false, true)) {
 				return;
@@ -831,12 +835,12 @@ public final class CircuitBreakerFleet implements CircuitBreakerListener {
 			for (OutcomeCounts counts : added) {
 				mine += counts.calls();
 			}
-			if (bucket == lastShareBucket && exchanges > 0) {
+			if (bucket == lastShareBucket && sentSlots > 0) {
 				// An early exchange in the same bucket: one slot a bucket, as the fleet's counts are.
-				sent[(int) ((exchanges - 1) % sent.length)] += mine;
+				sent[(int) ((sentSlots - 1) % sent.length)] += mine;
 			}
 			else {
-				sent[(int) (exchanges++ % sent.length)] = mine;
+				sent[(int) (sentSlots++ % sent.length)] = mine;
 				lastShareBucket = bucket;
 			}
 			long all = 0;
