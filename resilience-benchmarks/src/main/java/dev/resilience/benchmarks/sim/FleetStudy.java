@@ -1204,6 +1204,17 @@ final class FleetStudy {
 				+ recovery(storm(longTrigger, ideal, longTrigger.clients()).recoverySeconds())
 				+ " after the 1 s and 10 s triggers. Breakers learn later (a row of failures, or the fleet's "
 				+ "exchanges) and let traffic back only when a probe has passed.");
+		Policy perProcess = Policies.idealSheddingPerProcess();
+		closing.append(" Each process knowing only its own calls, the same bound (`" + perProcess.name()
+				+ "`: a process refuses its calls from its own first time-out while the origin has a queue) "
+				+ "recovers in ")
+			.append(recoveryCells(perProcess, shortTrigger))
+			.append(" after the 1 s trigger and in ")
+			.append(recoveryCells(perProcess, longTrigger))
+			.append(" after the 10 s one, at ")
+			.append(processCounts())
+			.append(" processes: what state kept per process could do at best, however its breaker is set, "
+					+ "because a process of few calls hears of a slowdown late from its own time-outs.");
 		int met = 0;
 		int cells = 0;
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
@@ -1265,6 +1276,7 @@ final class FleetStudy {
 	 */
 	void writeSeeds(int section) {
 		List<Policy> policies = new ArrayList<>();
+		policies.add(Policies.idealSheddingPerProcess());
 		policies.add(defaults());
 		policies.addAll(probeVariants());
 		policies.addAll(fleetBreakers());

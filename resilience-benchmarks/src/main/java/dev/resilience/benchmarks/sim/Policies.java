@@ -113,11 +113,28 @@ public final class Policies {
 	 * @return that bound
 	 */
 	public static Policy idealShedding() {
-		String name = "ideal shedding";
+		return shedding("ideal shedding", "every client refuses its calls from the first time-out any client sees",
+				false);
+	}
+
+	/**
+	 * The same bound with what one process can know: each process refuses its calls from
+	 * the first time-out <em>it</em> sees while the origin has a queue until that queue is
+	 * empty. It still sees the origin's queue, which no client can, so it is what state kept
+	 * per process could do at best: no breaker, retry budget or concurrency limit of one
+	 * process learns of a slowdown sooner than from its own calls, nor lets traffic back
+	 * sooner than when the backlog is gone.
+	 * @return that bound
+	 */
+	public static Policy idealSheddingPerProcess() {
+		return shedding("ideal shedding per process", "each process refuses its calls from the first time-out it sees",
+				true);
+	}
+
+	private static Policy shedding(String name, String refuses, boolean perProcess) {
 		String deployWithOrigin = name + " watches the origin's queue: deploy it with the origin";
-		return new NamedPolicy(name, "not a policy a client could run: one attempt; every client refuses its "
-				+ "calls from the first time-out any client sees while the origin has a queue until the queue "
-				+ "is empty") {
+		return new NamedPolicy(name, "not a policy a client could run: one attempt; " + refuses
+				+ " while the origin has a queue until the queue is empty") {
 
 			@Override
 			public RetryStrategy newStrategy(int layer, Ticker ticker, RandomGenerator random) {
@@ -131,14 +148,20 @@ public final class Policies {
 
 			@Override
 			public Deployment deploy(EventLoop loop, Origin origin) {
-				IdealShedding shedding = new IdealShedding(origin);
-				return (random) -> new RetryStrategy[] { shedding };
+				if (perProcess) {
+					return (random) -> new RetryStrategy[] { new IdealShedding(origin) };
+				}
+				IdealShedding shared = new IdealShedding(origin);
+				return (random) -> new RetryStrategy[] { shared };
 			}
 
 		};
 	}
 
-	/** One run's {@link #idealShedding()}: every process shares it. */
+	/**
+	 * One run's {@link #idealShedding()}, which every process shares, or one process's
+	 * {@link #idealSheddingPerProcess()}.
+	 */
 	static final class IdealShedding implements RetryStrategy {
 
 		private final Origin origin;

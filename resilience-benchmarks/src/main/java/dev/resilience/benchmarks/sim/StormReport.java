@@ -595,6 +595,7 @@ public final class StormReport {
 		policies.addAll(libraryRows());
 		policies.addAll(FleetStudy.fleetBreakers());
 		policies.add(Policies.idealShedding());
+		policies.add(Policies.idealSheddingPerProcess());
 		for (Policy policy : policies) {
 			markdown.line("| " + policy.name() + " | " + policy.description() + " |");
 		}

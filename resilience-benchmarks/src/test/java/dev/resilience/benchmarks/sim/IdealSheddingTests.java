@@ -1,6 +1,7 @@
 package dev.resilience.benchmarks.sim;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -73,11 +74,46 @@ class IdealSheddingTests {
 
 	@Test
 	void itIsOnlyDeployedWithTheOrigin() {
-		Policy ideal = Policies.idealShedding();
-		assertThatExceptionOfType(UnsupportedOperationException.class)
-			.isThrownBy(() -> ideal.deploy(EventLoop.create()));
-		assertThatExceptionOfType(UnsupportedOperationException.class)
-			.isThrownBy(() -> ideal.newStrategy(0, EventLoop.create(), new java.util.SplittableRandom(1)));
+		for (Policy ideal : List.of(Policies.idealShedding(), Policies.idealSheddingPerProcess())) {
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> ideal.deploy(EventLoop.create()));
+			assertThatExceptionOfType(UnsupportedOperationException.class)
+				.isThrownBy(() -> ideal.newStrategy(0, EventLoop.create(), new java.util.SplittableRandom(1)));
+		}
+	}
+
+	@Test
+	void theFleetBoundShedsEveryProcessOnOneTimeOutThePerProcessBoundOnlyTheProcessThatSawIt() {
+		Policy.Deployment fleet = Policies.idealShedding().deploy(EventLoop.create(), origin);
+		Policy.Deployment perProcess = Policies.idealSheddingPerProcess().deploy(EventLoop.create(), origin);
+		RetryStrategy fleetA = fleet.newProcess(new java.util.SplittableRandom(1))[0];
+		RetryStrategy fleetB = fleet.newProcess(new java.util.SplittableRandom(2))[0];
+		RetryStrategy ownA = perProcess.newProcess(new java.util.SplittableRandom(1))[0];
+		RetryStrategy ownB = perProcess.newProcess(new java.util.SplittableRandom(2))[0];
+		origin.length = 30;
+		fleetA.beforeAttempt(1).failed(1_000_000_000L, AttemptFailure.TIMEOUT);
+		ownA.beforeAttempt(1).failed(1_000_000_000L, AttemptFailure.TIMEOUT);
+		assertThat(fleetA.beforeAttempt(1)).isNull();
+		assertThat(fleetB.beforeAttempt(1)).isNull();
+		assertThat(ownA.beforeAttempt(1)).isNull();
+		assertThat(ownB.beforeAttempt(1)).as("another process has not seen a time-out").isNotNull();
+		ownB.beforeAttempt(1).failed(1_000_000_000L, AttemptFailure.TIMEOUT);
+		assertThat(ownB.beforeAttempt(1)).isNull();
+		origin.length = 0;
+		assertThat(ownA.beforeAttempt(1)).isNotNull();
+		assertThat(ownB.beforeAttempt(1)).isNotNull();
+	}
+
+	@Test
+	void withOneClientPerProcessThePerProcessBoundRecoversLaterThanTheFleetBound() {
+		StormScenario scenario = StormScenario.postMortem(Duration.ofSeconds(10)).withDuration(Duration.ofSeconds(60));
+		StormResult fleet = StormSimulation.run(scenario.withProcesses(scenario.clients()), Policies.idealShedding(), 42);
+		StormResult perProcess = StormSimulation.run(scenario.withProcesses(scenario.clients()),
+				Policies.idealSheddingPerProcess(), 42);
+		StormResult oneProcess = StormSimulation.run(scenario.withProcesses(1), Policies.idealSheddingPerProcess(), 42);
+		assertThat(perProcess.recoverySeconds()).isPresent();
+		assertThat(perProcess.recoverySeconds().getAsDouble()).isGreaterThan(fleet.recoverySeconds().getAsDouble());
+		assertThat(oneProcess.recoverySeconds()).as("one process is the whole fleet").isEqualTo(fleet.recoverySeconds());
 	}
 
 }
