@@ -1213,8 +1213,9 @@ final class FleetStudy {
 			.append(recoveryCells(perProcess, longTrigger))
 			.append(" after the 10 s one, at ")
 			.append(processCounts())
-			.append(" processes: what state kept per process could do at best, however its breaker is set, "
-					+ "because a process of few calls hears of a slowdown late from its own time-outs.");
+			.append(" processes: what state kept per process could do at best from its own time-outs, however "
+					+ "its breaker is set, because a process of few calls hears of a slowdown late from them (one "
+					+ "that acted on a single call still in flight would act on every stray slow call too).");
 		int met = 0;
 		int cells = 0;
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {

@@ -121,9 +121,10 @@ public final class Policies {
 	 * The same bound with what one process can know: each process refuses its calls from
 	 * the first time-out <em>it</em> sees while the origin has a queue until that queue is
 	 * empty. It still sees the origin's queue, which no client can, so it is what state kept
-	 * per process could do at best: no breaker, retry budget or concurrency limit of one
-	 * process learns of a slowdown sooner than from its own calls, nor lets traffic back
-	 * sooner than when the backlog is gone.
+	 * per process could do at best from its time-outs: no breaker, retry budget or
+	 * concurrency limit of one process that waits for a call to fail learns of a slowdown
+	 * sooner than from its own first time-out, nor lets traffic back sooner than when the
+	 * backlog is gone.
 	 * @return that bound
 	 */
 	public static Policy idealSheddingPerProcess() {
