@@ -93,6 +93,17 @@ final class FleetStudy {
 	}
 
 	/**
+	 * @return breakers that open on the first one or two failures in a row, the only
+	 * per-process settings that come near the per-process bound with processes of a few
+	 * calls a second, and which open on stray failures too; none is a default
+	 */
+	static List<Policy> shortRows() {
+		CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+		return List.of(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.inARow(defaults, 1)),
+				OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.inARow(defaults, 2)));
+	}
+
+	/**
 	 * The exchange intervals of the breakers that open on the fleet's outcomes: a longer one
 	 * and the default, last.
 	 */
@@ -1205,7 +1216,7 @@ final class FleetStudy {
 				+ " after the 1 s and 10 s triggers. Breakers learn later (a row of failures, or the fleet's "
 				+ "exchanges) and let traffic back only when a probe has passed.");
 		Policy perProcess = Policies.idealSheddingPerProcess();
-		closing.append(" Each process knowing only its own calls, the same bound (`" + perProcess.name()
+		closing.append(" Each process knowing only its own calls, the same rule (`" + perProcess.name()
 				+ "`: a process refuses its calls from its own first time-out while the origin has a queue) "
 				+ "recovers in ")
 			.append(recoveryCells(perProcess, shortTrigger))
@@ -1213,9 +1224,9 @@ final class FleetStudy {
 			.append(recoveryCells(perProcess, longTrigger))
 			.append(" after the 10 s one, at ")
 			.append(processCounts())
-			.append(" processes: what state kept per process could do at best from its own time-outs, however "
-					+ "its breaker is set, because a process of few calls hears of a slowdown late from them (one "
-					+ "that acted on a single call still in flight would act on every stray slow call too).");
+			.append(" processes: a process of few calls hears of a slowdown late from its own time-outs. "
+					+ "Breakers that open on the first failure or two (`1 in a row`, `2 in a row`: they also open "
+					+ "on every stray failure, so neither is a default) are in the next section beside it.");
 		int met = 0;
 		int cells = 0;
 		for (StormScenario scenario : List.of(shortTrigger, longTrigger)) {
@@ -1279,6 +1290,7 @@ final class FleetStudy {
 		List<Policy> policies = new ArrayList<>();
 		policies.add(Policies.idealSheddingPerProcess());
 		policies.add(defaults());
+		policies.addAll(shortRows());
 		policies.addAll(probeVariants());
 		policies.addAll(fleetBreakers());
 		new SeedStudy(markdown, seed, TARGET_RECOVERY_SECONDS).write(section, List.of(shortTrigger, longTrigger),

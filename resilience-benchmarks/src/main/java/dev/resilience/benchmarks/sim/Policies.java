@@ -118,14 +118,13 @@ public final class Policies {
 	}
 
 	/**
-	 * The same bound with what one process can know: each process refuses its calls from
-	 * the first time-out <em>it</em> sees while the origin has a queue until that queue is
-	 * empty. It still sees the origin's queue, which no client can, so it is what state kept
-	 * per process could do at best from its time-outs: no breaker, retry budget or
-	 * concurrency limit of one process that waits for a call to fail learns of a slowdown
-	 * sooner than from its own first time-out, nor lets traffic back sooner than when the
-	 * backlog is gone.
-	 * @return that bound
+	 * The per-process counterpart of {@link #idealShedding()}, a reference rather than a
+	 * policy: each process refuses its calls from the first time-out <em>it</em> sees while
+	 * the origin has a queue until that queue is empty. It reacts to a process's first
+	 * time-out and still sees the origin's queue, which no client can; it is not a proven
+	 * bound (a breaker that stays open a while longer may recover sooner), but it shows how
+	 * late a process of few calls learns of a slowdown from its own time-outs.
+	 * @return that reference
 	 */
 	public static Policy idealSheddingPerProcess() {
 		return shedding("ideal shedding per process", "each process refuses its calls from the first time-out it sees",

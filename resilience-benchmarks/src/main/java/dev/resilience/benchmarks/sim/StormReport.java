@@ -596,6 +596,7 @@ public final class StormReport {
 		policies.addAll(FleetStudy.fleetBreakers());
 		policies.add(Policies.idealShedding());
 		policies.add(Policies.idealSheddingPerProcess());
+		policies.addAll(FleetStudy.shortRows());
 		for (Policy policy : policies) {
 			markdown.line("| " + policy.name() + " | " + policy.description() + " |");
 		}

@@ -195,8 +195,9 @@ public final class OurPolicies {
 	 * @return its consecutive-failure threshold in words
 	 */
 	public static String rowDescription(CircuitBreakerConfig breaker) {
-		return (breaker.consecutiveFailureThreshold() == 0) ? "no consecutive-failure trip"
-				: "or " + breaker.consecutiveFailureThreshold() + " failures in a row";
+		int threshold = breaker.consecutiveFailureThreshold();
+		return (threshold == 0) ? "no consecutive-failure trip"
+				: (threshold == 1) ? "or on any failure" : "or " + threshold + " failures in a row";
 	}
 
 	/**

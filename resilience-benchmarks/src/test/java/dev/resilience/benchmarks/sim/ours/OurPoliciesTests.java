@@ -233,6 +233,11 @@ class OurPoliciesTests {
 		assertThat(OurPolicies
 			.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.halfOpen(OurPolicies.fixedOpen(Duration.ofSeconds(30)), 3))
 			.name()).isEqualTo("ours (3 half-open calls, open 30 s fixed)");
+		CircuitBreakerConfig defaults = CircuitBreakerConfig.defaults();
+		assertThat(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.inARow(defaults, 1)).description())
+			.contains("50% failures, or on any failure, open");
+		assertThat(OurPolicies.of(OurPolicies.DEFAULT_FLOOR, OurPolicies.inARow(defaults, 2)).description())
+			.contains("50% failures, or 2 failures in a row, open");
 	}
 
 	@Test
